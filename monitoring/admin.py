@@ -1,0 +1,68 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Agent, Call, LineOfBusiness, ListenLog, PrivateLine, Shift, Site, Team
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone"]
+    search_fields = ["name"]
+
+
+@admin.register(LineOfBusiness)
+class LineOfBusinessAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "site"]
+    list_filter = ["site", "lines_of_business"]
+    filter_horizontal = ["lines_of_business", "supervisors"]
+    search_fields = ["name"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "start", "end", "priority"]
+
+
+@admin.register(Agent)
+class AgentAdmin(SimpleHistoryAdmin):
+    list_display = ["employee_id", "name", "team", "hire_date", "active", "user"]
+    list_filter = ["active", "team"]
+    search_fields = ["employee_id", "name"]
+    raw_id_fields = ["user"]
+    list_select_related = ["team", "user"]
+
+
+@admin.register(PrivateLine)
+class PrivateLineAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "reason", "active"]
+    list_filter = ["active"]
+    search_fields = ["line"]
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "source", "agent", "line_of_business", "direction", "start_time", "shift", "talk_seconds"]
+    list_filter = ["line_of_business", "direction", "shift", "source"]
+    search_fields = ["external_id", "agent__employee_id", "agent__name"]
+    raw_id_fields = ["agent"]
+    date_hierarchy = "start_time"
+    list_select_related = ["agent", "line_of_business", "shift"]
+    show_full_result_count = False
+
+
+@admin.register(ListenLog)
+class ListenLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "call", "byte_range", "ip_address"]
+    raw_id_fields = ["call", "user"]
+    list_select_related = ["user", "call"]
+    date_hierarchy = "at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an audit trail is not edited

@@ -1,0 +1,147 @@
+"""REST API for org structure, calls, ingestion and recordings (/api/v1/)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .filters import CallFilter
+from .models import LineOfBusiness, Shift
+from .permissions import CanIngestCalls, CanSeeCalls
+from .recordings import recording_response
+from .serializers import (
+    AgentSerializer,
+    BulkUpsertErrorSerializer,
+    BulkUpsertResultSerializer,
+    CallRowSerializer,
+    CallSerializer,
+    LineOfBusinessSerializer,
+    RecordingUploadSerializer,
+    ShiftSerializer,
+    TeamSerializer,
+)
+
+BULK_MAX_ROWS = 5_000
+
+
+class LineOfBusinessViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = LineOfBusiness.objects.all()
+    serializer_class = LineOfBusinessSerializer
+    filterset_fields = ["active", "code"]
+
+
+class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Shift.objects.all()
+    serializer_class = ShiftSerializer
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+    filterset_fields = ["site"]
+
+    def get_queryset(self):
+        return selectors.teams_visible_to(self.request.user).prefetch_related("lines_of_business")
+
+
+class AgentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgentSerializer
+    filterset_fields = ["team", "active", "employee_id"]
+    ordering_fields = ["name", "employee_id", "hire_date"]
+
+    def get_queryset(self):
+        return selectors.agents_visible_to(self.request.user)
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    """Calls the requesting user may see (agent: own; supervisor: own teams; HR: none)."""
+
+    serializer_class = CallSerializer
+    permission_classes = [IsAuthenticated, CanSeeCalls]
+    filterset_class = CallFilter
+    ordering_fields = ["start_time", "talk_seconds", "csat"]
+
+    def get_queryset(self):
+        return selectors.calls_visible_to(self.request.user)
+
+
+class CallBulkUpsertView(APIView):
+    """Insert or update calls keyed on (source, external_id). All rows or none."""
+
+    permission_classes = [IsAuthenticated, CanIngestCalls]
+
+    @extend_schema(
+        summary="Bulk upsert calls",
+        description=(
+            f"A JSON list of up to {BULK_MAX_ROWS} calls. Idempotent: sending the same batch twice "
+            "leaves the same rows. If any row is invalid, nothing is written and every error is "
+            "returned with its row (1-based), field and reason."
+        ),
+        request=CallRowSerializer(many=True),
+        responses={
+            200: BulkUpsertResultSerializer,
+            400: OpenApiResponse(BulkUpsertErrorSerializer, description="Rows with errors; nothing written."),
+        },
+    )
+    def post(self, request):
+        rows = request.data
+        if not isinstance(rows, list):
+            return _errors([{"row": 0, "field": "non_field_errors", "reason": _("Send a JSON list of calls.")}])
+        if not rows:
+            return _errors([{"row": 0, "field": "non_field_errors", "reason": _("The list is empty.")}])
+        if len(rows) > BULK_MAX_ROWS:
+            return _errors(
+                [{"row": 0, "field": "non_field_errors", "reason": _("At most %(n)s calls per request.") % {"n": BULK_MAX_ROWS}}]
+            )
+        try:
+            result = services.calls_upsert(rows=rows)
+        except services.CallImportError as exc:
+            return _errors([e.as_dict() for e in exc.errors])
+        return Response({"created": result.created, "updated": result.updated})
+
+
+def _errors(errors: list[dict]) -> Response:
+    return Response(
+        {"detail": _("The batch was rejected; nothing was written."), "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class CallRecordingView(APIView):
+    """GET streams the recording (Range → 206); PUT/POST uploads it (multipart field `recording`)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_permissions(self):
+        if self.request.method in ("POST", "PUT"):
+            return [IsAuthenticated(), CanIngestCalls()]
+        return [IsAuthenticated(), CanSeeCalls()]
+
+    @extend_schema(summary="Stream a recording (supports Range)", responses={(200, "audio/*"): OpenApiTypes.BINARY, (206, "audio/*"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+        return recording_response(request, call)
+
+    @extend_schema(
+        summary="Upload a call's recording",
+        description="Content is sniffed (WAV, MP3, OGG, FLAC, M4A, AAC, AMR, WebM). 413 over the size limit, "
+        "415 for non-audio content, 403 for a call on a private line.",
+        request={"multipart/form-data": RecordingUploadSerializer},
+        responses={200: CallSerializer},
+    )
+    def put(self, request, pk: int):
+        call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+        try:
+            call = services.call_recording_attach(call=call, upload=request.FILES.get("recording"))
+        except services.RecordingError as exc:
+            return Response({exc.field: [exc.message], "detail": exc.message}, status=exc.status)
+        return Response(CallSerializer(call, context={"request": request}).data)
+
+    post = put

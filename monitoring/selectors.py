@@ -1,0 +1,181 @@
+"""Reads scoped to the requesting user (DESIGN.md §1).
+
+agent → own record and calls; supervisor → agents of the teams they lead; qa, trainer,
+manager, admin → the whole center; hr → agents only (no calls, no recordings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from qa_platform.roles import CENTER_WIDE_ROLES, HR, SUPERVISOR, user_roles
+
+from .models import Agent, Call, PrivateLine, Team
+
+
+def agents_visible_to(user) -> QuerySet[Agent]:
+    roles = user_roles(user)
+    qs = Agent.objects.select_related("team", "team__site")
+    if roles & CENTER_WIDE_ROLES or HR in roles:
+        return qs
+    return qs.filter(pk__in=_scoped_agent_ids(user, roles))
+
+
+def calls_visible_to(user) -> QuerySet[Call]:
+    """Calls the user may open (and whose recordings they may play). HR sees none."""
+    roles = user_roles(user)
+    qs = Call.objects.select_related("agent", "agent__team", "line_of_business", "shift")
+    if roles & CENTER_WIDE_ROLES:
+        return qs
+    return qs.filter(agent_id__in=_scoped_agent_ids(user, roles))
+
+
+def _scoped_agent_ids(user, roles) -> list[int]:
+    """Agents a non-center-wide user may see: own record, plus their teams' if supervisor."""
+    ids = []
+    if SUPERVISOR in roles:
+        ids = list(Agent.objects.filter(team__supervisors=user).values_list("pk", flat=True))
+    own = getattr(user, "agent", None) if getattr(user, "is_authenticated", False) else None
+    if own is not None:
+        ids.append(own.pk)
+    return ids
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    roles = user_roles(user)
+    qs = Team.objects.select_related("site")
+    if roles & CENTER_WIDE_ROLES or HR in roles:
+        return qs
+    if SUPERVISOR in roles:
+        return qs.filter(supervisors=user).distinct()
+    own = getattr(user, "agent", None)
+    return qs.filter(pk=own.team_id) if own is not None else qs.none()
+
+
+def active_private_line_exists() -> Exists:
+    """Annotation/filter expression: the call's line is an active private line."""
+    return Exists(PrivateLine.objects.filter(line=OuterRef("line"), active=True))
+
+
+def is_private_line(line: str) -> bool:
+    return bool(line) and PrivateLine.objects.filter(line=line, active=True).exists()
+
+
+# --- summaries for pages (aggregates in SQL, a fixed number of queries per page) -------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month in the center's time zone: [start, end)."""
+
+    year: int
+    month: int
+
+    @property
+    def start(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(self.year, self.month, 1))
+
+    @property
+    def end(self) -> dt.datetime:
+        y, m = (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
+        return timezone.make_aware(dt.datetime(y, m, 1))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    @property
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+
+def parse_month(value: str | None) -> Period:
+    """'2026-11' → Period; anything else → the current month."""
+    if value:
+        try:
+            year, month = (int(p) for p in value.split("-", 1))
+            if 2000 <= year <= 2100 and 1 <= month <= 12:
+                return Period(year, month)
+        except ValueError:
+            pass
+    today = timezone.localdate()
+    return Period(today.year, today.month)
+
+
+def _call_stats(prefix: str = "") -> dict:
+    p = prefix
+    return {
+        "calls": Count(f"{p}id"),
+        "recorded": Count(f"{p}id", filter=~Q(**{f"{p}recording": ""})),
+        "avg_talk": Avg(f"{p}talk_seconds"),
+        "avg_handle": Avg(F(f"{p}talk_seconds") + F(f"{p}hold_seconds") + F(f"{p}acw_seconds")),
+        "avg_csat": Avg(f"{p}csat"),
+        "surveyed": Count(f"{p}csat"),
+    }
+
+
+def center_overview(*, period: Period) -> dict:
+    calls = Call.objects.filter(start_time__gte=period.start, start_time__lt=period.end)
+    by_line = list(
+        calls.values("line_of_business__code", "line_of_business__name").annotate(**_call_stats()).order_by("line_of_business__name")
+    )
+    by_shift = list(calls.values("shift__name").annotate(**_call_stats()).order_by("shift__name"))
+    by_direction = list(calls.values("direction").annotate(**_call_stats()).order_by("direction"))
+    totals = calls.aggregate(**_call_stats())
+    return {
+        "by_line": by_line,
+        "by_shift": by_shift,
+        "by_direction": by_direction,
+        "totals": totals,
+        "agents_active": Agent.objects.filter(active=True).count(),
+        "teams": Team.objects.count(),
+    }
+
+
+def team_summaries(*, user, period: Period) -> list[Team]:
+    in_period = Q(agents__calls__start_time__gte=period.start, agents__calls__start_time__lt=period.end)
+    return list(
+        teams_visible_to(user)
+        .annotate(
+            agent_count=Count("agents", filter=Q(agents__active=True), distinct=True),
+            calls=Count("agents__calls", filter=in_period),
+            avg_csat=Avg("agents__calls__csat", filter=in_period),
+            avg_handle=Avg(
+                F("agents__calls__talk_seconds") + F("agents__calls__hold_seconds") + F("agents__calls__acw_seconds"),
+                filter=in_period,
+            ),
+        )
+        .prefetch_related("lines_of_business", "supervisors")
+        .order_by("name")
+    )
+
+
+def agent_summaries(*, team: Team, period: Period) -> list[Agent]:
+    in_period = Q(calls__start_time__gte=period.start, calls__start_time__lt=period.end)
+    return list(
+        team.agents.annotate(
+            calls_count=Count("calls", filter=in_period),
+            avg_talk=Avg("calls__talk_seconds", filter=in_period),
+            avg_handle=Avg(F("calls__talk_seconds") + F("calls__hold_seconds") + F("calls__acw_seconds"), filter=in_period),
+            avg_csat=Avg("calls__csat", filter=in_period),
+        ).order_by("-active", "name")
+    )
+
+
+def agents_search(queryset: QuerySet[Agent], query: str) -> QuerySet[Agent]:
+    return queryset.filter(Q(name__icontains=query) | Q(employee_id__icontains=query))
+
+
+def agent_kpis(*, agent: Agent, weeks: int = 4) -> dict:
+    since = timezone.now() - dt.timedelta(weeks=weeks)
+    stats = Call.objects.filter(agent=agent, start_time__gte=since).aggregate(**_call_stats())
+    stats["weeks"] = weeks
+    return stats

@@ -1,0 +1,31 @@
+"""Celery tasks for monitoring: thin wrappers that take ids/paths and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.files.storage import default_storage
+
+from . import services
+
+
+@shared_task(name="monitoring.import_calls_file")
+def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs) -> dict:
+    """Import a CSV of calls stored in default storage; returns counts or the row errors."""
+    try:
+        with default_storage.open(storage_name, "rb") as fh:
+            import io
+
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+            result = services.calls_import_csv(stream=text)
+    except services.CallImportError as exc:
+        return {"ok": False, "errors": [e.as_dict() for e in exc.errors]}
+    finally:
+        if delete_after and default_storage.exists(storage_name):
+            default_storage.delete(storage_name)
+    return {"ok": True, "created": result.created, "updated": result.updated}
+
+
+@shared_task(name="monitoring.rederive_shifts")
+def rederive_shifts(**kwargs) -> int:
+    """Recompute every call's shift after the shift windows were edited."""
+    return services.calls_rederive_shifts()

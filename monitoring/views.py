@@ -1,0 +1,174 @@
+"""Pages for org structure and calls. Thin: scope through selectors, render."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from qa_platform.permissions import role_required
+from qa_platform.roles import ADMIN, CENTER_WIDE_ROLES, MANAGER, SUPERVISOR, has_role
+
+from . import selectors, services
+from .filters import CallFilter
+from .forms import CallImportForm
+from .models import ListenLog
+from .permissions import can_ingest_calls, can_see_calls
+from .recordings import recording_response
+
+PAGE_SIZE = 50
+CALL_SORTS = {
+    "start_time": "start_time",
+    "-start_time": "-start_time",
+    "talk": "talk_seconds",
+    "-talk": "-talk_seconds",
+    "agent": "agent__name",
+    "-agent": "-agent__name",
+    "csat": "csat",
+    "-csat": "-csat",
+}
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _require_calls(user) -> None:
+    if not can_see_calls(user):
+        raise PermissionDenied
+
+
+@role_required(MANAGER, ADMIN)
+@require_GET
+def center_overview(request):
+    period = selectors.parse_month(request.GET.get("month"))
+    return render(
+        request,
+        "monitoring/center_overview.html",
+        {"period": period, **selectors.center_overview(period=period)},
+    )
+
+
+@role_required(*CENTER_WIDE_ROLES, SUPERVISOR)
+@require_GET
+def team_list(request):
+    period = selectors.parse_month(request.GET.get("month"))
+    teams = selectors.team_summaries(user=request.user, period=period)
+    return render(request, "monitoring/team_list.html", {"teams": teams, "period": period})
+
+
+@role_required(*CENTER_WIDE_ROLES, SUPERVISOR)
+@require_GET
+def team_detail(request, pk: int):
+    team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
+    period = selectors.parse_month(request.GET.get("month"))
+    agents = selectors.agent_summaries(team=team, period=period)
+    return render(request, "monitoring/team_detail.html", {"team": team, "agents": agents, "period": period})
+
+
+@login_required
+@require_GET
+def agent_list(request):
+    agents = selectors.agents_visible_to(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        agents = selectors.agents_search(agents, query)
+    team = request.GET.get("team")
+    if team and team.isdigit():
+        agents = agents.filter(team_id=int(team))
+    return render(
+        request,
+        "monitoring/agent_list.html",
+        {
+            "page": _page(request, agents.order_by("team__name", "name")),
+            "q": query,
+            "teams": selectors.teams_visible_to(request.user),
+            "team_selected": team,
+        },
+    )
+
+
+@login_required
+@require_GET
+def agent_detail(request, pk: int):
+    agent = get_object_or_404(selectors.agents_visible_to(request.user), pk=pk)
+    context = {"agent": agent, "show_calls": can_see_calls(request.user)}
+    if context["show_calls"]:
+        calls = selectors.calls_visible_to(request.user).filter(agent=agent)
+        context["page"] = _page(request, calls)
+        context["kpis"] = selectors.agent_kpis(agent=agent)
+    return render(request, "monitoring/agent_detail.html", context)
+
+
+@login_required
+@require_GET
+def call_list(request):
+    _require_calls(request.user)
+    calls = selectors.calls_visible_to(request.user)
+    filterset = CallFilter(request.GET, queryset=calls)
+    sort = request.GET.get("sort", "-start_time")
+    qs = filterset.qs.order_by(CALL_SORTS.get(sort, "-start_time"), "-pk") if filterset.is_valid() else calls.none()
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return render(
+        request,
+        "monitoring/call_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, qs),
+            "sort": sort,
+            "querystring": params.urlencode(),
+            "sort_querystring": sort_params.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def call_detail(request, pk: int):
+    _require_calls(request.user)
+    call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    context = {"call": call, "on_private_line": selectors.is_private_line(call.line)}
+    if has_role(request.user, MANAGER, ADMIN):
+        context["listens"] = ListenLog.objects.filter(call=call).select_related("user")[:20]
+    return render(request, "monitoring/call_detail.html", context)
+
+
+@login_required
+@require_GET
+def call_recording(request, pk: int):
+    _require_calls(request.user)
+    call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
+    return recording_response(request, call)
+
+
+@login_required
+def call_import(request):
+    if not can_ingest_calls(request.user):
+        raise PermissionDenied
+    errors = []
+    form = CallImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.calls_import_csv(stream=io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline=""))
+        except services.CallImportError as exc:
+            errors = exc.errors
+        except UnicodeDecodeError:
+            form.add_error("file", _("The file is not UTF-8 text."))
+        else:
+            messages.success(
+                request,
+                _("Imported %(total)s calls: %(created)s new, %(updated)s updated.")
+                % {"total": result.total, "created": result.created, "updated": result.updated},
+            )
+            return redirect("call-import")
+    return render(request, "monitoring/call_import.html", {"form": form, "errors": errors})
