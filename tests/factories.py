@@ -1,0 +1,96 @@
+"""factory_boy factories for the domain."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from monitoring.models import Agent, Call, LineOfBusiness, PrivateLine, Shift, Site, Team
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+        if create:
+            self.save()
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("name",)
+
+    name = "Shanghai"
+
+
+class LineOfBusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LineOfBusiness
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"lob{n}")
+    name = factory.LazyAttribute(lambda o: o.code.title())
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    site = factory.SubFactory(SiteFactory)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+        django_get_or_create = ("code",)
+
+    code = "day"
+    name = "Day"
+    start = dt.time(8)
+    end = dt.time(20)
+
+
+class AgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agent
+
+    employee_id = factory.Sequence(lambda n: f"E{10000 + n}")
+    name = factory.Sequence(lambda n: f"Agent {n}")
+    team = factory.SubFactory(TeamFactory)
+    hire_date = dt.date(2024, 1, 15)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    source = "test"
+    external_id = factory.Sequence(lambda n: f"C{n:06d}")
+    agent = factory.SubFactory(AgentFactory)
+    line_of_business = factory.SubFactory(LineOfBusinessFactory)
+    direction = "inbound"
+    service_type = "billing question"
+    start_time = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    talk_seconds = 240
+
+
+class PrivateLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivateLine
+
+    line = "8001"
+    reason = "manager's private phone"
