@@ -48,7 +48,16 @@ class PrivateLineAdmin(SimpleHistoryAdmin):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["external_id", "source", "agent", "line_of_business", "direction", "start_time", "shift", "talk_seconds"]
+    list_display = [
+        "external_id",
+        "source",
+        "agent",
+        "line_of_business",
+        "direction",
+        "start_time",
+        "shift",
+        "talk_seconds",
+    ]
     list_filter = ["line_of_business", "direction", "shift", "source"]
     search_fields = ["external_id", "agent__employee_id", "agent__name"]
     raw_id_fields = ["agent"]

@@ -106,7 +106,11 @@ def _parse_start(value, errors: list, row: int) -> dt.datetime | None:
             moment = None
         if moment is None:
             errors.append(
-                RowError(row, "start_time", _("'%(v)s' is not an ISO 8601 date-time (2026-11-20T09:30:00+08:00).") % {"v": value})
+                RowError(
+                    row,
+                    "start_time",
+                    _("'%(v)s' is not an ISO 8601 date-time (2026-11-20T09:30:00+08:00).") % {"v": value},
+                )
             )
             return None
     if timezone.is_naive(moment):

@@ -125,7 +125,9 @@ def _call_stats(prefix: str = "") -> dict:
 def center_overview(*, period: Period) -> dict:
     calls = Call.objects.filter(start_time__gte=period.start, start_time__lt=period.end)
     by_line = list(
-        calls.values("line_of_business__code", "line_of_business__name").annotate(**_call_stats()).order_by("line_of_business__name")
+        calls.values("line_of_business__code", "line_of_business__name")
+        .annotate(**_call_stats())
+        .order_by("line_of_business__name")
     )
     by_shift = list(calls.values("shift__name").annotate(**_call_stats()).order_by("shift__name"))
     by_direction = list(calls.values("direction").annotate(**_call_stats()).order_by("direction"))
@@ -164,7 +166,9 @@ def agent_summaries(*, team: Team, period: Period) -> list[Agent]:
         team.agents.annotate(
             calls_count=Count("calls", filter=in_period),
             avg_talk=Avg("calls__talk_seconds", filter=in_period),
-            avg_handle=Avg(F("calls__talk_seconds") + F("calls__hold_seconds") + F("calls__acw_seconds"), filter=in_period),
+            avg_handle=Avg(
+                F("calls__talk_seconds") + F("calls__hold_seconds") + F("calls__acw_seconds"), filter=in_period
+            ),
             avg_csat=Avg("calls__csat", filter=in_period),
         ).order_by("-active", "name")
     )

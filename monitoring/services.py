@@ -115,7 +115,13 @@ def calls_import_csv(*, stream: io.TextIOBase) -> UpsertResult:
     for raw in reader:
         if len(rows) >= settings.CALL_IMPORT_MAX_ROWS:
             raise CallImportError(
-                [ingest.RowError(reader.line_num, "file", _("More than %(n)s rows; split the file.") % {"n": settings.CALL_IMPORT_MAX_ROWS})]
+                [
+                    ingest.RowError(
+                        reader.line_num,
+                        "file",
+                        _("More than %(n)s rows; split the file.") % {"n": settings.CALL_IMPORT_MAX_ROWS},
+                    )
+                ]
             )
         if None in raw:
             raise CallImportError([ingest.RowError(reader.line_num, "row", _("More cells than header columns."))])

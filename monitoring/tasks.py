@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from celery import shared_task
 from django.core.files.storage import default_storage
 
@@ -13,8 +15,6 @@ def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs)
     """Import a CSV of calls stored in default storage; returns counts or the row errors."""
     try:
         with default_storage.open(storage_name, "rb") as fh:
-            import io
-
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
             result = services.calls_import_csv(stream=text)
     except services.CallImportError as exc:

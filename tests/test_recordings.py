@@ -59,6 +59,15 @@ class RecordingUploadTests(Personas):
         self.assertEqual(response.status_code, 400)
         self.assertIn("recording", response.json())
 
+    def test_an_integration_account_may_upload(self):
+        from django.contrib.auth.models import Permission
+
+        bot = f.UserFactory(username="pbx")
+        bot.user_permissions.add(Permission.objects.get(codename="ingest_calls"))
+        self.api.force_authenticate(bot)
+        response = self.api.put(self.url(self.call), {"recording": upload()}, format="multipart")
+        self.assertEqual(response.status_code, 200)
+
     def test_qa_may_not_upload(self):
         self.api.force_authenticate(self.qa)
         response = self.api.put(self.url(self.call), {"recording": upload()}, format="multipart")

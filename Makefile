@@ -1,0 +1,117 @@
+# QA platform: everyday commands. GNU make; needs only python3.11 (or python3 = 3.11) and make.
+#
+#   make run          install, migrate, load demo data into an empty database, serve :8000
+#   make test         unit + browser tests (browser tests skip without /usr/bin/chromium)
+#   make integration  PostgreSQL + Redis + a real Celery worker (see tests/integration/conftest.py)
+#   make lint         ruff check          make format   ruff format + safe fixes
+#   make worker       Celery worker       make beat     Celery beat (both need REDIS_URL)
+#   make browsers     Debian chromium (and espeak-ng) when this machine can install them
+#   make clean        caches and collected static; make distclean also removes .venv and var/
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+
+# Integration defaults match a local PostgreSQL (trust auth) and Redis; override on the command line.
+INTEGRATION_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/qa_platform)
+INTEGRATION_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+
+DEMO_USERS := manager qa supervisor trainer hr agent
+
+.PHONY: help install browsers run migrate demo test integration lint format worker beat clean distclean
+
+help:
+	@sed -n '2,10s/^# \{0,1\}//p' $(MAKEFILE_LIST)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`: its
+# download is blocked here). This target never fails: without Chromium, browser tests skip.
+browsers:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing=" chromium"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	if [ -z "$$missing" ]; then echo "browsers: chromium and espeak-ng present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else sudo="none"; fi; \
+	if ! command -v apt-get >/dev/null 2>&1 || [ "$$sudo" = none ]; then \
+		echo "browsers: cannot install$$missing (needs apt-get as root or passwordless sudo)."; \
+	else \
+		echo "browsers: installing$$missing"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+		&& for pkg in $$missing; do \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkg >/dev/null \
+			|| echo "browsers: apt-get could not install $$pkg"; \
+		done \
+		|| echo "browsers: apt-get update failed"; \
+	fi; \
+	if [ -x $(CHROMIUM) ]; then echo "browsers: $(CHROMIUM) ready"; \
+	else echo "browsers: WARNING: no $(CHROMIUM); browser tests will be SKIPPED."; fi; \
+	command -v espeak-ng >/dev/null 2>&1 || echo "browsers: note: no espeak-ng; demo recordings use generated tones."
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo --if-empty
+
+# DEBUG stays off: WhiteNoise serves the collected static files (runserver_nostatic hands them
+# to WhiteNoiseMiddleware), exactly as gunicorn would in production.
+run: demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo
+	@echo "  QA platform: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	@echo "  Demo logins (password: demo): $(DEMO_USERS)"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install browsers
+	$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
+
+# QA_INTEGRATION=1 switches qa_platform/test_settings.py to PostgreSQL and Redis; the suite's
+# conftest starts a Celery worker on the test database and a queue of its own.
+integration: install
+	QA_INTEGRATION=1 DATABASE_URL="$(INTEGRATION_DATABASE_URL)" REDIS_URL="$(INTEGRATION_REDIS_URL)" \
+		$(PY) -m pytest -m integration tests/integration $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	@[ -n "$$REDIS_URL" ] || { echo "worker: set REDIS_URL (without it tasks run in-process and no worker is needed)"; exit 2; }
+	$(VENV)/bin/celery -A qa_platform worker --loglevel INFO
+
+beat: install
+	@[ -n "$$REDIS_URL" ] || { echo "beat: set REDIS_URL (without it tasks run in-process and no beat is needed)"; exit 2; }
+	$(VENV)/bin/celery -A qa_platform beat --loglevel INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf var/staticfiles .pytest_cache .ruff_cache test-results
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) var

@@ -1,0 +1,43 @@
+"""What the unit suite (SQLite) cannot show: the PostgreSQL paths."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from monitoring import services
+from monitoring.models import Call
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_the_database_is_postgresql():
+    assert connection.vendor == "postgresql"
+    assert connection.settings_dict["NAME"].startswith("test_")
+
+
+def _rows(agent, talk_seconds: int) -> list[dict]:
+    start = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return [
+        {
+            "external_id": f"C-{n}",
+            "agent": agent.employee_id,
+            "line_of_business": "billing",
+            "direction": "inbound",
+            "start_time": (start + dt.timedelta(minutes=n)).isoformat(),
+            "talk_seconds": talk_seconds + n,
+        }
+        for n in range(3)
+    ]
+
+
+def test_upserting_the_same_calls_twice_keeps_one_row_each(org):
+    first = services.calls_upsert(rows=_rows(org["agent"], talk_seconds=100))
+    second = services.calls_upsert(rows=_rows(org["agent"], talk_seconds=200))
+
+    assert (first.created, first.updated) == (3, 0)
+    assert (second.created, second.updated) == (0, 3)
+    assert Call.objects.count() == 3
+    # ON CONFLICT ... DO UPDATE took the second batch's values.
+    assert sorted(Call.objects.values_list("talk_seconds", flat=True)) == [200, 201, 202]
+    assert set(Call.objects.values_list("shift__code", flat=True)) == {"day"}
