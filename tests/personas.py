@@ -30,7 +30,9 @@ class Personas(TestCase):
         cls.team.supervisors.add(cls.supervisor)
         cls.other_team.supervisors.add(cls.other_supervisor)
         cls.agent = f.AgentFactory(employee_id="E1", name="Li Na", team=cls.team, user=cls.agent_user)
-        cls.other_agent = f.AgentFactory(employee_id="E2", name="Wang Wei", team=cls.other_team, user=cls.other_agent_user)
+        cls.other_agent = f.AgentFactory(
+            employee_id="E2", name="Wang Wei", team=cls.other_team, user=cls.other_agent_user
+        )
 
         cls.call = f.CallFactory(agent=cls.agent, line_of_business=cls.lob, external_id="A-1")
         cls.other_call = f.CallFactory(agent=cls.other_agent, line_of_business=cls.lob, external_id="B-1")

@@ -27,5 +27,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{file}: line {error.row}: {error.field}: {error.reason}")
             raise CommandError(f"{len(exc.errors)} error(s) in {file}; nothing was imported.") from None
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {result.total} calls from {file}: {result.created} new, {result.updated} updated.")
+            self.style.SUCCESS(
+                f"Imported {result.total} calls from {file}: {result.created} new, {result.updated} updated."
+            )
         )
