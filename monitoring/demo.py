@@ -23,7 +23,7 @@ from itertools import accumulate
 from typing import Protocol
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AbstractUser, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from simple_history.utils import bulk_create_with_history
@@ -325,14 +325,14 @@ class DemoOrg:
     shifts: dict[str, Shift]  # by code
     teams: list[Team]
     team_lines: dict[int, list[str]]  # team pk → line codes, main line first
-    team_supervisors: dict[int, list]  # team pk → supervisor users
+    team_supervisors: dict[int, list[AbstractUser]]  # team pk → supervisor users
     agents: list[Agent]
     skills: dict[int, float]  # agent pk → hidden skill 0..1 (drives KPIs; use it for scores too)
     home_shifts: dict[int, str]  # agent pk → shift code the agent normally works
-    users: dict[str, object]  # the six demo logins by username
-    supervisors: list  # every supervisor login, the demo one first
-    qa_auditors: list  # every QA login, the demo one first
-    trainers: list  # every trainer login, the demo one first
+    users: dict[str, AbstractUser]  # the six demo logins by username
+    supervisors: list[AbstractUser]  # every supervisor login, the demo one first
+    qa_auditors: list[AbstractUser]  # every QA login, the demo one first
+    trainers: list[AbstractUser]  # every trainer login, the demo one first
     private_lines: list[PrivateLine]
     recordings: list[PoolRecording]
     call_count: int = 0
@@ -417,23 +417,17 @@ def seed_monitoring(
     week_starts = [this_monday - dt.timedelta(weeks=w) for w in range(weeks, 0, -1)]
 
     group_by_role = roles.ensure_role_groups()
-    sites = Site.objects.bulk_create([Site(name=name, timezone=CENTER_TZ) for name in SITES])
-    lines = {
-        lob.code: lob
-        for lob in LineOfBusiness.objects.bulk_create([LineOfBusiness(code=c, name=n) for c, n in LINES.items()])
-    }
-    shifts = {
-        shift.code: shift
-        for shift in Shift.objects.bulk_create(
-            [Shift(code=c, name=n, start=a, end=b, priority=p) for c, n, a, b, p in SHIFTS]
-        )
-    }
+    # Configuration rows an administrator (or a data migration) may already have made are reused.
+    sites_by_name = _get_or_create_all(Site, "name", [Site(name=name, timezone=CENTER_TZ) for name in SITES])
+    sites = [sites_by_name[name] for name in SITES]
+    lines = _get_or_create_all(LineOfBusiness, "code", [LineOfBusiness(code=c, name=n) for c, n in LINES.items()])
+    shifts = _get_or_create_all(
+        Shift, "code", [Shift(code=c, name=n, start=a, end=b, priority=p) for c, n, a, b, p in SHIFTS]
+    )
 
     teams, team_lines = _create_teams(agents, sites, lines)
     users, supervisors, qa_auditors, trainers, team_supervisors = _create_users(rng, teams, agents, group_by_role)
-    agent_rows, people, skills, home_shifts = _create_agents(
-        rng, agents, teams, team_lines, today, week_starts[0], users["agent"]
-    )
+    agent_rows, people, skills, home_shifts = _create_agents(rng, agents, teams, today, week_starts[0], users["agent"])
     private_lines = _create_private_lines(len(teams))
     recordings = write_recording_pool()
 
@@ -475,6 +469,15 @@ def seed_monitoring(
         "calls on private lines": org.private_call_count,
     }
     return org
+
+
+def _get_or_create_all(model, key: str, wanted: list) -> dict:
+    """Rows keyed by `key`: the existing ones, plus the wanted ones that were missing."""
+    keys = [getattr(obj, key) for obj in wanted]
+    found = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": keys})}
+    for obj in model.objects.bulk_create([obj for obj in wanted if getattr(obj, key) not in found]):
+        found[getattr(obj, key)] = obj
+    return {k: found[k] for k in keys}
 
 
 def _create_teams(agents: int, sites: list[Site], lines: dict[str, LineOfBusiness]):
@@ -556,15 +559,12 @@ def _create_agents(
     rng: random.Random,
     count: int,
     teams: list[Team],
-    team_lines: dict[int, list[str]],
     today: dt.date,
     period_first_day: dt.date,
     agent_user,
 ):
     """Agents spread evenly over the teams, with tenure, a home shift and a hidden skill."""
-    team_order = [teams[i % len(teams)] for i in range(count)]
-    rng.shuffle(team_order)
-    team_order.sort(key=lambda t: t.pk)  # keep members of a team together, sizes even
+    team_order = sorted((teams[i % len(teams)] for i in range(count)), key=lambda t: t.pk)  # even sizes
     home_choice = _Choice(HOME_SHIFT_WEIGHTS)
     people = []
     for team in team_order:
@@ -600,7 +600,7 @@ def _create_agents(
     # A few leavers: they worked part of the period and are inactive now.
     veterans = [p for p in people if p is not demo_person and (today - p["hire_date"]).days >= 90]
     period_days = (today - period_first_day).days
-    for person in rng.sample(veterans, k=min(len(veterans), round(count * INACTIVE_SHARE))):
+    for person in rng.sample(veterans, k=min(len(veterans), max(1, round(count * INACTIVE_SHARE)))):
         person["active"] = False
         person["left"] = period_first_day + dt.timedelta(
             days=rng.randint(period_days // 3, max(period_days // 3, period_days - 8))
