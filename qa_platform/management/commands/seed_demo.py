@@ -16,6 +16,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from monitoring import demo as monitoring_demo
+from monitoring import demo_recordings
 
 ALREADY_LOADED = "Database already has data; demo data not loaded."
 LOGIN_NOTES = {
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         spoken = sum(r.synthesized for r in org.recordings)
         out.write(
             f"  recordings: {spoken} spoken by espeak-ng, {len(org.recordings) - spoken} generated tones, "
-            f"under {monitoring_demo.POOL_DIR}/"
+            f"under {demo_recordings.POOL_DIR}/"
         )
         agent = org.demo_agent
         supervised = ", ".join(
