@@ -251,3 +251,82 @@ class ListenLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.call} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AssignmentReason(models.TextChoices):
+    RANDOM = "random", _("Random within a stratum")
+    LINE_TOPUP = "line_topup", _("Line of business top-up")
+    COACHING = "coaching", _("Coaching follow-up")
+    DOUBLE_SCORING = "double_scoring", _("Double scoring (reliability)")
+    MANUAL = "manual", _("Assigned by hand")
+
+
+class AssignmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Assignment(models.Model):
+    """A call routed to one evaluator to score (DESIGN.md §3).
+
+    Scoring records the evaluation that fulfils it; monitoring only knows the work item, so the
+    sampler (which lives here) never imports scoring.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("call"))
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("evaluator")
+    )
+    evaluator_role = models.CharField(_("evaluator role"), max_length=16)
+    reason = models.CharField(_("why picked"), max_length=16, choices=AssignmentReason.choices)
+    inclusion_probability = models.FloatField(
+        _("inclusion probability"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Chance this call had of being sampled; blank for targeted picks."),
+    )
+    period_start = models.DateField(_("week starting"), help_text=_("Monday of the monitoring week."))
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "evaluator"], name="assignment_one_per_call_evaluator"),
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=~Q(reason="double_scoring"),
+                name="assignment_one_primary_per_call",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["evaluator", "status", "due_at"]),
+            models.Index(fields=["period_start"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} → {self.evaluator}"
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == AssignmentStatus.OPEN and self.due_at < timezone.now()

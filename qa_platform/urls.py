@@ -8,6 +8,8 @@ from . import api, views
 api_v1 = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
     path("", include("monitoring.api_urls")),
+    path("", include("scoring.api_urls")),
+    path("", include("scoring.api_urls_scorecards")),
 ]
 
 urlpatterns = [
@@ -21,4 +23,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("monitoring.urls")),
+    path("", include("scoring.urls")),
+    path("scorecards/", include("scoring.urls_builder")),
 ]

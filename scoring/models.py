@@ -1,0 +1,341 @@
+"""Scorecards, evaluations, answers and disputes (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from monitoring.models import Agent, Assignment, Call, LineOfBusiness
+
+from . import formula
+
+
+class Category(models.TextChoices):
+    ETIQUETTE = "etiquette", _("Service etiquette")
+    COMMUNICATION = "communication", _("Communication")
+    KNOWLEDGE = "knowledge", _("Knowledge")
+    COMPLIANCE = "compliance", _("Compliance")
+    RESOLUTION = "resolution", _("Resolution")
+    OTHER = "other", _("Other")
+
+
+class Scorecard(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    lines_of_business = models.ManyToManyField(
+        LineOfBusiness,
+        blank=True,
+        related_name="scorecards",
+        verbose_name=_("lines of business"),
+        help_text=_("Calls of these lines are scored on this scorecard by default."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class ScorecardVersion(models.Model):
+    """One version of a scorecard. Immutable once published: edits start a new draft."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    critical_zeroes = models.BooleanField(
+        _("a failed critical item zeroes the score"),
+        default=True,
+        help_text=_("Off: a failed critical item only flags the evaluation."),
+    )
+    notes = models.TextField(_("what changed"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scorecard", "-number"]
+        verbose_name = _("scorecard version")
+        verbose_name_plural = _("scorecard versions")
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "number"], name="scorecard_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["scorecard"], condition=Q(status="draft"), name="scorecard_one_draft"
+            ),
+            models.UniqueConstraint(
+                fields=["scorecard"], condition=Q(status="published"), name="scorecard_one_published"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard.name} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def specs(self) -> list[formula.SectionSpec]:
+        """The version as pure specs for the formula (uses prefetched sections/criteria)."""
+        return [
+            formula.SectionSpec(
+                id=s.pk,
+                weight=s.weight,
+                title=s.title,
+                criteria=tuple(c.spec() for c in s.criteria.all()),
+            )
+            for s in self.sections.all()
+        ]
+
+
+class Section(models.Model):
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("title"), max_length=120)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=100), name="section_weight_1_100")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CriterionKind(models.TextChoices):
+    YES_NO = formula.YES_NO, _("Yes / no")
+    SCALE = formula.SCALE, _("Scale 0…k")
+
+
+class Criterion(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    text = models.CharField(_("criterion"), max_length=255)
+    guidance = models.TextField(_("guidance for the evaluator"), blank=True)
+    kind = models.CharField(_("type"), max_length=8, choices=CriterionKind.choices, default=CriterionKind.YES_NO)
+    scale_max = models.PositiveSmallIntegerField(
+        _("scale maximum (k)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    points = models.PositiveSmallIntegerField(_("points"), validators=[MinValueValidator(1)])
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    allow_na = models.BooleanField(_("N/A allowed"), default=False)
+    critical = models.BooleanField(_("critical"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gte=1), name="criterion_points_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="yes_no", scale_max=1) | Q(kind="scale", scale_max__gte=1, scale_max__lte=10),
+                name="criterion_scale_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def spec(self) -> formula.CriterionSpec:
+        return formula.CriterionSpec(
+            id=self.pk,
+            kind=self.kind,
+            points=self.points,
+            scale_max=self.scale_max if self.kind == formula.SCALE else 1,
+            critical=self.critical,
+            allow_na=self.allow_na,
+            text=self.text,
+        )
+
+
+class Method(models.TextChoices):
+    LIVE = "live", _("Random live monitoring")
+    RECORDING = "recording", _("Recording review")
+    SIDE_BY_SIDE = "side_by_side", _("Side-by-side coaching")
+    PEER = "peer", _("Peer monitoring")
+    SELF = "self", _("Self-monitoring")
+    POST_CALL = "post_call", _("Post-call customer evaluation")
+    MYSTERY = "mystery", _("Mystery shopper")
+
+
+class Kind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    CALIBRATION = "calibration", _("Calibration")
+    SELF = "self", _("Self-evaluation")
+
+
+class Status(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    FEEDBACK_DELIVERED = "feedback_delivered", _("Feedback delivered")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DISPUTED = "disputed", _("Disputed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+# Statuses in which the agent may read the evaluation (feedback has reached them).
+VISIBLE_TO_AGENT = (Status.FEEDBACK_DELIVERED, Status.ACKNOWLEDGED, Status.DISPUTED, Status.RESOLVED)
+# Statuses in which the evaluation has a final score.
+SCORED = (Status.SUBMITTED, *VISIBLE_TO_AGENT)
+
+
+class Evaluation(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="evaluations")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="evaluations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations")
+    evaluator_role = models.CharField(_("evaluator role"), max_length=16)
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices, default=Method.RECORDING)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="evaluations")
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    total = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
+    critical_failed = models.BooleanField(_("critical failure"), default=False)
+    summary = models.TextField(_("overall comment"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    draft_saved_at = models.DateTimeField(_("draft saved"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    feedback_due_at = models.DateTimeField(_("feedback due"), null=True, blank=True)
+    feedback_delivered_at = models.DateTimeField(_("feedback delivered"), null=True, blank=True)
+    feedback_delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    feedback_reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    disputed_at = models.DateTimeField(_("disputed"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "evaluator", "kind"], name="evaluation_one_per_call_evaluator_kind"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=Decimal("0"), total__lte=Decimal("100")),
+                name="evaluation_total_0_100",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "status", "submitted_at"]),
+            models.Index(fields=["evaluator", "status"]),
+            models.Index(fields=["status", "feedback_due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} by {self.evaluator} ({self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status in (Status.ASSIGNED, Status.IN_PROGRESS)
+
+    @property
+    def feedback_late(self) -> bool:
+        """Feedback delivered after its due time, or still undelivered past it."""
+        if self.kind != Kind.REGULAR or self.feedback_due_at is None:
+            return False
+        delivered = self.feedback_delivered_at
+        return (delivered or timezone.now()) > self.feedback_due_at
+
+
+class Answer(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(_("value"), null=True, blank=True)
+    is_na = models.BooleanField(_("N/A"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    time_offset = models.FloatField(
+        _("time in recording (s)"), null=True, blank=True, validators=[MinValueValidator(0.0)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["criterion__section__position", "criterion__position", "criterion_id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="answer_one_per_criterion"),
+            models.CheckConstraint(condition=~Q(is_na=True, value__isnull=False), name="answer_na_has_no_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'N/A' if self.is_na else self.value}"
+
+    @property
+    def formula_value(self):
+        if self.is_na:
+            return formula.NA
+        return self.value
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    ADJUSTED = "adjusted", _("Adjusted")
+
+
+class Dispute(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="disputes")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    original_total = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    adjusted_total = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation"], condition=Q(status="open"), name="dispute_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute on {self.evaluation_id} ({self.status})"
