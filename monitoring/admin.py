@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agent, Call, LineOfBusiness, ListenLog, PrivateLine, Shift, Site, Team
+from .models import Agent, Assignment, Call, LineOfBusiness, ListenLog, PrivateLine, Shift, Site, Team
 
 
 @admin.register(Site)
@@ -75,3 +75,12 @@ class ListenLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # an audit trail is not edited
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["call", "evaluator", "evaluator_role", "reason", "status", "period_start", "due_at"]
+    list_filter = ["status", "reason", "evaluator_role", "period_start"]
+    raw_id_fields = ["call", "evaluator", "created_by"]
+    list_select_related = ["call", "evaluator"]
+    search_fields = ["call__external_id", "evaluator__username"]

@@ -140,7 +140,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="qa_platform")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs (run by `celery beat`; docker-compose's beat service). Times in TIME_ZONE.
+CELERY_BEAT_SCHEDULE: dict = {
+    "feedback-reminders": {"task": "scoring.send_feedback_reminders", "schedule": 15 * 60},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

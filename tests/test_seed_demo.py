@@ -42,6 +42,14 @@ def fingerprint() -> list[tuple]:
 
 
 def wipe() -> None:
+    from monitoring.models import Assignment
+    from scoring.models import Answer, Dispute, Evaluation, Scorecard
+
+    Dispute.objects.all().delete()
+    Answer.objects.all().delete()
+    Evaluation.objects.all().delete()
+    Assignment.objects.all().delete()
+    Scorecard.objects.all().delete()
     Call.objects.all().delete()
     PrivateLine.objects.all().delete()
     Agent.objects.all().delete()

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from monitoring import demo as monitoring_demo
 from monitoring import demo_recordings
+from scoring import demo as scoring_demo
 
 ALREADY_LOADED = "Database already has data; demo data not loaded."
 LOGIN_NOTES = {
@@ -75,7 +76,8 @@ class Command(BaseCommand):
                 )
             except monitoring_demo.DemoDataConflict as exc:
                 raise CommandError(f"{exc} seed_demo only loads into an empty database.") from exc
-            # Later steps add to the same transaction here, e.g. scoring.demo.seed_scoring(rng=rng, org=org, ...).
+            scoring = scoring_demo.seed_scoring(rng=rng, org=org, progress=self._progress_factory(verbosity))
+            org.counts.update(scoring.counts)
         if verbosity:
             self._summary(org, time.monotonic() - started)
 

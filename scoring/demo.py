@@ -1,0 +1,450 @@
+"""Demo data for scoring: the default scorecard (two versions) and a history of evaluations.
+
+Called by `seed_demo` after `monitoring.demo.seed_monitoring`, inside the same transaction.
+Scores follow each agent's hidden skill, so the demo has excellent, good, struggling and at-risk
+agents; the states cover the whole lifecycle (acknowledged, awaiting acknowledgement, awaiting
+feedback — some late —, disputed, resolved), and the `qa`, `supervisor` and `trainer` logins
+have an open work queue this week. Rows are bulk-inserted: 2,000 agents cost seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_progress
+from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
+from qa_platform import roles
+
+from . import formula, services
+from .models import (
+    Answer,
+    Dispute,
+    DisputeStatus,
+    Evaluation,
+    Kind,
+    Method,
+    Scorecard,
+    ScorecardVersion,
+    Status,
+)
+
+SCORECARD_NAME = "Customer service standard"
+
+# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical)])
+V1_SECTIONS = [
+    (
+        "Service etiquette",
+        20,
+        [
+            ("Greets with name and company", "Within the first 5 seconds.", "yes_no", 1, 5, "etiquette", False, False),
+            ("Verifies the customer's identity", "Two factors before any account detail.", "yes_no", 1, 5, "compliance", False, True),
+            ("Polite closing, offers further help", "", "yes_no", 1, 5, "etiquette", False, False),
+        ],
+    ),
+    (
+        "Communication",
+        25,
+        [
+            ("Listens actively and shows empathy", "0 none … 4 excellent.", "scale", 4, 10, "communication", True, False),
+            ("Explains clearly, without jargon", "0 confusing … 4 crystal clear.", "scale", 4, 10, "communication", False, False),
+        ],
+    ),
+    (
+        "Knowledge",
+        20,
+        [
+            ("Gives correct and complete information", "Any wrong fact about fees, terms or fixes fails this.", "yes_no", 1, 10, "knowledge", False, True),
+            ("Uses the knowledge base and tools well", "0 not at all … 3 fluently.", "scale", 3, 10, "knowledge", False, False),
+        ],
+    ),
+    (
+        "Compliance",
+        15,
+        [
+            ("Follows the data-protection script", "Reads the recording notice; never reads out full card numbers.", "yes_no", 1, 10, "compliance", False, True),
+            ("Records the call disposition correctly", "", "yes_no", 1, 5, "compliance", False, False),
+        ],
+    ),
+    (
+        "Resolution",
+        20,
+        [
+            ("Resolves the issue or sets clear next steps", "0 unresolved … 4 resolved first time.", "scale", 4, 10, "resolution", False, False),
+            ("Offers a relevant solution or product", "Only where it fits the customer's need.", "yes_no", 1, 5, "resolution", True, False),
+        ],
+    ),
+]
+# v2 adds a hold-etiquette criterion (the center's change this quarter).
+V2_EXTRA = ("Communication", ("Asks permission before holding, thanks after", "", "yes_no", 1, 5, "etiquette", True, False))
+
+COMMENTS_LOW = [
+    "Missed this step; see the guidance.",
+    "Customer had to repeat the question twice.",
+    "Sounded rushed here.",
+    "没有按照标准流程操作，请复习。",
+    "语速过快，客户没有听清。",
+    "Check the knowledge base article on this next time.",
+]
+COMMENTS_HIGH = ["Nicely done.", "Great empathy here.", "很好，保持！", "Textbook handling."]
+SUMMARIES = [
+    "Solid call overall; focus on the points marked.",
+    "Good rapport with the customer.",
+    "整体表现良好，注意细节。",
+    "Needs work on verification and closing.",
+    "",
+]
+DISPUTE_REASONS = [
+    "The customer refused verification and I escalated as the procedure says.",
+    "The information was correct according to the policy update of this month.",
+    "我已经在通话结束前提供了后续步骤，请重新听录音。",
+]
+
+EVALUATOR_SPLIT = ((roles.QA, 0.70), (roles.SUPERVISOR, 0.20), (roles.TRAINER, 0.10))
+
+
+@dataclass
+class DemoScoring:
+    scorecard: Scorecard
+    versions: list[ScorecardVersion]
+    evaluation_count: int = 0
+    answer_count: int = 0
+    assignment_count: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def seed_scoring(
+    *,
+    rng: random.Random,
+    org: DemoOrg,
+    evaluations_per_agent_week: int = 4,
+    progress: ProgressFactory | None = None,
+) -> DemoScoring:
+    progress = progress or no_progress
+    manager = org.users["manager"]
+    v1, v2 = _scorecard_versions(manager, org.period_start)
+    result = DemoScoring(scorecard=v1.scorecard, versions=[v1, v2])
+
+    calls_by_agent_week = _eligible_calls(org)
+    evaluators = _evaluators(org)
+    specs = {v.pk: _specs(v) for v in (v1, v2)}
+    v2_from = org.weeks[max(0, len(org.weeks) - 3)]  # the last three weeks are scored on v2
+
+    now = timezone.now()
+    evaluations: list[Evaluation] = []
+    answers_for: list[list[tuple]] = []  # parallel to evaluations: (criterion id, value|NA, comment, offset)
+    used_calls: set[int] = set()
+    demo_agent = org.demo_agent
+    last_week = org.weeks[-1]
+    bar = progress(len(org.agents) * len(org.weeks), "evaluations")
+    for week in org.weeks:
+        version = v2 if week >= v2_from else v1
+        for agent in org.agents:
+            bar.update(1)
+            pool = calls_by_agent_week.get((agent.pk, week), [])
+            if not agent.active and week == last_week or not pool:
+                continue
+            skill = org.skills[agent.pk]
+            # Weaker agents are monitored more (DESIGN.md §3 tiers: 3 excellent … 10 at risk).
+            wanted = evaluations_per_agent_week + (2 if skill < 0.35 else 0) - (1 if skill > 0.8 else 0)
+            for call in rng.sample(pool, min(wanted, len(pool))):
+                role, evaluator = _pick_evaluator(rng, agent, evaluators, org)
+                values = _answers(rng, skill, specs[version.pk], call["seconds"])
+                score = formula.compute(
+                    specs[version.pk],
+                    {cid: v for cid, v, _c, _o in values},
+                    critical_zeroes=version.critical_zeroes,
+                )
+                ev = _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, demo_agent)
+                evaluations.append(ev)
+                answers_for.append(values)
+                used_calls.add(call["id"])
+    bar.close()
+
+    disputes_for = _demo_agent_disputes(evaluations, demo_agent, last_week, now)
+    _agent_extras(rng, org, v2, specs[v2.pk], calls_by_agent_week, used_calls, evaluations, answers_for, now)
+    # bulk_create sets each object's pk (SQLite ≥ 3.35, PostgreSQL), so answers can refer to them.
+    bulk_create_with_history(evaluations, Evaluation, batch_size=BATCH_SIZE, default_user=manager, default_date=now)
+    answers = [
+        Answer(
+            evaluation_id=ev.pk,
+            criterion_id=cid,
+            value=None if value == formula.NA else value,
+            is_na=value == formula.NA,
+            comment=comment,
+            time_offset=offset,
+        )
+        for ev, values in zip(evaluations, answers_for, strict=True)
+        for cid, value, comment, offset in values
+    ]
+    Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
+    _disputes(rng, org, evaluations, disputes_for, now)
+    result.assignment_count = _work_queues(rng, org, calls_by_agent_week, used_calls, now)
+    result.evaluation_count = len(evaluations)
+    result.answer_count = len(answers)
+    result.counts = {
+        "scorecard versions": 2,
+        "evaluations": len(evaluations),
+        "answers": len(answers),
+        "disputes": len(disputes_for),
+        "open assignments": result.assignment_count,
+    }
+    return result
+
+
+def _scorecard_versions(manager, published_at: dt.datetime) -> tuple[ScorecardVersion, ScorecardVersion]:
+    scorecard = services.scorecard_create(
+        name=SCORECARD_NAME,
+        description="The center's standard for every line of business: etiquette, communication, knowledge, "
+        "compliance and resolution.",
+        by=manager,
+    )
+    v1 = scorecard.versions.get()
+    services.scorecard_draft_save(version=v1, structure=_structure(V1_SECTIONS), by=manager)
+    services.scorecard_publish(version=v1, by=manager)
+    sections = [(t, w, list(c)) for t, w, c in V1_SECTIONS]
+    for title, _w, criteria in sections:
+        if title == V2_EXTRA[0]:
+            criteria.append(V2_EXTRA[1])
+    v2 = services.scorecard_new_draft(scorecard=scorecard, by=manager)
+    structure = _structure(sections)
+    structure["notes"] = "Adds hold etiquette to Communication."
+    services.scorecard_draft_save(version=v2, structure=structure, by=manager)
+    services.scorecard_publish(version=v2, by=manager)
+    ScorecardVersion.objects.filter(pk=v1.pk).update(published_at=published_at - dt.timedelta(days=60))
+    return ScorecardVersion.objects.get(pk=v1.pk), ScorecardVersion.objects.get(pk=v2.pk)
+
+
+def _structure(sections) -> dict:
+    keys = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical")
+    return {
+        "critical_zeroes": True,
+        "sections": [
+            {"title": title, "weight": weight, "criteria": [dict(zip(keys, c, strict=True)) for c in criteria]}
+            for title, weight, criteria in sections
+        ],
+    }
+
+
+def _specs(version: ScorecardVersion) -> list[formula.SectionSpec]:
+    version = ScorecardVersion.objects.prefetch_related("sections__criteria").get(pk=version.pk)
+    return version.specs()
+
+
+def _eligible_calls(org: DemoOrg) -> dict[tuple[int, dt.date], list[dict]]:
+    """Recorded, non-private calls per (agent, week), with the recording's length."""
+    seconds = {r.name: r.seconds for r in org.recordings}
+    private = set(PrivateLine.objects.values_list("line", flat=True))
+    tz = zoneinfo.ZoneInfo(CENTER_TZ)
+    out: dict[tuple[int, dt.date], list[dict]] = defaultdict(list)
+    rows = Call.objects.exclude(recording="").values_list("id", "agent_id", "start_time", "recording", "line")
+    for call_id, agent_id, start, recording, line in rows.iterator(chunk_size=10_000):
+        if line in private:
+            continue
+        local = start.astimezone(tz).date()
+        week = local - dt.timedelta(days=local.weekday())
+        out[(agent_id, week)].append(
+            {"id": call_id, "start": start, "seconds": seconds.get(recording, 15.0), "agent_id": agent_id}
+        )
+    for calls in out.values():
+        calls.sort(key=lambda c: c["id"])
+    return out
+
+
+def _evaluators(org: DemoOrg) -> dict[str, list]:
+    return {roles.QA: org.qa_auditors, roles.TRAINER: org.trainers}
+
+
+def _pick_evaluator(rng: random.Random, agent, evaluators, org: DemoOrg):
+    draw = rng.random()
+    if draw < EVALUATOR_SPLIT[0][1]:
+        return roles.QA, rng.choice(evaluators[roles.QA])
+    if draw < EVALUATOR_SPLIT[0][1] + EVALUATOR_SPLIT[1][1]:
+        return roles.SUPERVISOR, rng.choice(org.team_supervisors[agent.team_id])
+    return roles.TRAINER, rng.choice(evaluators[roles.TRAINER])
+
+
+def _answers(rng: random.Random, skill: float, specs, seconds: float) -> list[tuple]:
+    values = []
+    for section in specs:
+        for c in section.criteria:
+            if c.allow_na and rng.random() < 0.12:
+                values.append((c.id, formula.NA, "", None))
+                continue
+            quality = min(1.0, max(0.0, rng.gauss(0.5 + 0.5 * skill, 0.12)))
+            if c.kind == formula.YES_NO:
+                fail_chance = (1 - quality) * (0.07 if c.critical else 0.55)
+                value = 0 if rng.random() < fail_chance else 1
+            else:
+                value = round(quality * c.scale_max)
+            low = value == 0 or (c.kind == formula.SCALE and value < c.scale_max / 2)
+            comment, offset = "", None
+            if low and rng.random() < 0.7:
+                comment = rng.choice(COMMENTS_LOW)
+                offset = round(rng.uniform(0.5, max(1.0, seconds - 1)), 1)
+            elif not low and rng.random() < 0.05:
+                comment = rng.choice(COMMENTS_HIGH)
+            values.append((c.id, value, comment, offset))
+    return values
+
+
+def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, demo_agent) -> Evaluation:
+    submitted = min(call["start"] + dt.timedelta(hours=rng.uniform(4, 60)), now - dt.timedelta(hours=2))
+    due = submitted + dt.timedelta(hours=settings.FEEDBACK_SLA_HOURS)
+    late = rng.random() < 0.08
+    delivered = due + dt.timedelta(hours=rng.uniform(0.5, 20)) if late else submitted + dt.timedelta(
+        minutes=rng.uniform(0, settings.FEEDBACK_SLA_HOURS * 60 - 5)
+    )
+    draw = rng.random()
+    if week < last_week:
+        status = Status.ACKNOWLEDGED if draw < 0.9 else Status.FEEDBACK_DELIVERED
+    else:
+        status = Status.FEEDBACK_DELIVERED if draw < 0.55 else Status.ACKNOWLEDGED if draw < 0.85 else Status.SUBMITTED
+    if agent.pk == demo_agent.pk and status == Status.ACKNOWLEDGED and week == last_week:
+        status = Status.FEEDBACK_DELIVERED  # the demo agent has something to acknowledge
+    ev = Evaluation(
+        call_id=call["id"],
+        agent_id=agent.pk,
+        evaluator=evaluator,
+        evaluator_role=role,
+        method=Method.RECORDING if rng.random() < 0.8 else rng.choice([Method.LIVE, Method.SIDE_BY_SIDE, Method.PEER]),
+        kind=Kind.REGULAR,
+        version=version,
+        status=status,
+        total=score.total,
+        critical_failed=score.critical_failed,
+        summary=rng.choice(SUMMARIES),
+        started_at=submitted - dt.timedelta(minutes=rng.uniform(6, 25)),
+        draft_saved_at=submitted,
+        submitted_at=submitted,
+        feedback_due_at=due,
+    )
+    if status != Status.SUBMITTED:
+        ev.feedback_delivered_at = min(delivered, now - dt.timedelta(hours=1))
+        ev.feedback_delivered_by = evaluator
+    if status == Status.ACKNOWLEDGED:
+        ev.acknowledged_at = ev.feedback_delivered_at + dt.timedelta(hours=rng.uniform(0.2, 24))
+        ev.acknowledged_at = min(ev.acknowledged_at, now - dt.timedelta(minutes=30))
+    return ev
+
+
+def _demo_agent_disputes(evaluations, demo_agent, last_week, now) -> list[tuple[int, str]]:
+    """Only agents with a login dispute; in the demo that is `agent`: one dispute resolved last
+    month and one open for `qa` to resolve (scored by someone else, so `qa` may decide it)."""
+    mine = [(i, ev) for i, ev in enumerate(evaluations) if ev.agent_id == demo_agent.pk and ev.feedback_delivered_at]
+    older = [i for i, ev in mine if ev.submitted_at < now - dt.timedelta(days=10)]
+    recent = [i for i, ev in mine if ev.evaluator.username != "qa" and i not in older[:1]]
+    picks: list[tuple[int, str]] = []
+    if older:
+        picks.append((older[0], Status.RESOLVED))
+    if recent:
+        picks.append((recent[-1], Status.DISPUTED))
+    for i, status in picks:
+        ev = evaluations[i]
+        ev.status = status
+        ev.acknowledged_at = None
+        ev.disputed_at = min(ev.feedback_delivered_at + dt.timedelta(hours=3), now - dt.timedelta(minutes=30))
+        if status == Status.RESOLVED:
+            ev.resolved_at = min(ev.disputed_at + dt.timedelta(days=1), now - dt.timedelta(minutes=10))
+    return picks
+
+
+def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, evaluations, answers_for, now) -> None:
+    """The demo agent's self-evaluation of a call the QA also scored, shown side by side."""
+    agent = org.demo_agent
+    scored = [ev for ev in evaluations if ev.agent_id == agent.pk and ev.version_id == version.pk]
+    if not scored:
+        return
+    target = scored[-1]
+    values = _answers(rng, min(1.0, org.skills[agent.pk] + 0.15), specs, 15.0)
+    score = formula.compute(specs, {cid: v for cid, v, _c, _o in values}, critical_zeroes=version.critical_zeroes)
+    evaluations.append(
+        Evaluation(
+            call_id=target.call_id,
+            agent_id=agent.pk,
+            evaluator=org.users["agent"],
+            evaluator_role=roles.AGENT,
+            method=Method.SELF,
+            kind=Kind.SELF,
+            version=version,
+            status=Status.SUBMITTED,
+            total=score.total,
+            critical_failed=score.critical_failed,
+            summary="I think I handled the customer's worry well.",
+            started_at=target.submitted_at - dt.timedelta(hours=2),
+            draft_saved_at=target.submitted_at - dt.timedelta(hours=1),
+            submitted_at=target.submitted_at - dt.timedelta(hours=1),
+        )
+    )
+    answers_for.append(values)
+
+
+def _disputes(rng, org, evaluations, disputes_for, now) -> None:
+    rows = []
+    for index, status in disputes_for:
+        ev = evaluations[index]
+        dispute = Dispute(
+            evaluation_id=ev.pk,
+            raised_by=org.users["agent"],
+            reason=rng.choice(DISPUTE_REASONS),
+            original_total=ev.total,
+        )
+        if status == Status.RESOLVED:
+            dispute.status = DisputeStatus.UPHELD
+            dispute.resolved_by = org.users["qa"] if ev.evaluator_id != org.users["qa"].pk else org.qa_auditors[1]
+            dispute.resolution = "Listened again: the evaluation stands."
+            dispute.resolved_at = now - dt.timedelta(days=1)
+            dispute.adjusted_total = ev.total
+        rows.append(dispute)
+    bulk_create_with_history(rows, Dispute, default_date=now)
+
+
+def _work_queues(rng, org, calls_by_agent_week, used_calls, now) -> int:
+    """Open assignments this week from last week's unscored calls: qa 12, supervisor 6, trainer 4."""
+    week = org.weeks[-1]
+    this_monday = org.period_end.date()
+    due = timezone.make_aware(dt.datetime.combine(this_monday + dt.timedelta(days=4), dt.time(18)))
+    supervisor = org.users["supervisor"]
+    own_team_ids = {t.pk for t in org.teams if supervisor in org.team_supervisors[t.pk]}
+    plan = [(org.users["qa"], roles.QA, 12, None), (supervisor, roles.SUPERVISOR, 6, own_team_ids), (org.users["trainer"], roles.TRAINER, 4, None)]
+    team_of = {a.pk: a.team_id for a in org.agents}
+    active = {a.pk for a in org.agents if a.active}
+    rows = []
+    taken = set(used_calls)
+    for user, role, count, teams in plan:
+        candidates = [
+            (agent_id, calls)
+            for (agent_id, wk), calls in calls_by_agent_week.items()
+            if wk == week and agent_id in active and (teams is None or team_of[agent_id] in teams)
+            and agent_id != org.demo_agent.pk
+        ]
+        candidates.sort(key=lambda item: item[0])
+        rng.shuffle(candidates)
+        for _agent_id, calls in candidates[:count]:
+            free = [c for c in calls if c["id"] not in taken]
+            if not free:
+                continue
+            call = rng.choice(free)
+            taken.add(call["id"])
+            rows.append(
+                Assignment(
+                    call_id=call["id"],
+                    evaluator=user,
+                    evaluator_role=role,
+                    reason=AssignmentReason.RANDOM,
+                    inclusion_probability=round(1 / len(free), 4),
+                    period_start=this_monday,
+                    due_at=due if rng.random() < 0.8 else now - dt.timedelta(hours=rng.uniform(2, 30)),
+                    status=AssignmentStatus.OPEN,
+                )
+            )
+    bulk_create_with_history(rows, Assignment, default_date=now)
+    return len(rows)
+
