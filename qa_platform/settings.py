@@ -176,6 +176,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"/"kind" field; name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationStatusEnum": "scoring.models.Status",
+        "DisputeStatusEnum": "scoring.models.DisputeStatus",
+        "EvaluationKindEnum": "scoring.models.Kind",
+        "CriterionKindEnum": "scoring.models.CriterionKind",
+        "VersionStatusEnum": "scoring.models.VersionStatus",
+    },
 }
 
 # Product settings.

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -8,15 +8,16 @@ from . import health
 from .roles import ADMIN, AGENT, HR, MANAGER, QA, SUPERVISOR, TRAINER, user_roles
 
 # Where each role lands after login, in priority order for users with several roles:
-# the center manager's overview, the auditor's work, the supervisor's teams, HR's roster,
-# the agent's own record.
+# the center manager's overview, the auditor's work queue, the supervisor's teams, the
+# trainer's calls, HR's roster, the agent's own evaluations.
 LANDING = (
     (MANAGER, "center-overview"),
     (ADMIN, "center-overview"),
-    (QA, "call-list"),
+    (QA, "work-queue"),
     (SUPERVISOR, "team-list"),
     (TRAINER, "call-list"),
     (HR, "agent-list"),
+    (AGENT, "evaluation-list"),
 )
 
 
@@ -26,10 +27,6 @@ def home(request):
     for role, url_name in LANDING:
         if role in roles:
             return redirect(url_name)
-    if AGENT in roles and getattr(request.user, "agent", None) is not None:
-        return redirect("agent-detail", pk=request.user.agent.pk)
-    from django.shortcuts import render
-
     return render(request, "no_role.html", status=403)
 
 

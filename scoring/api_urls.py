@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""/api/v1/evaluations/… (included by qa_platform/urls.py)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("evaluations", api.EvaluationViewSet, basename="api-evaluation")
+
+urlpatterns = router.urls

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Scorecard API routes, included under /api/v1/ (names prefixed "api-" to stay clear of the pages)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import api_scorecards
+
+router = SimpleRouter()
+router.register("scorecards", api_scorecards.ScorecardViewSet, basename="api-scorecard")
+router.register("scorecard-versions", api_scorecards.ScorecardVersionViewSet, basename="api-scorecard-version")
+
+urlpatterns = router.urls

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from monitoring.models import Assignment, AssignmentStatus, Call
 from monitoring.selectors import is_private_line
@@ -73,6 +74,8 @@ def scorecard_create(*, name: str, description: str = "", lines_of_business: Ite
     return scorecard
 
 
+# Points are a small integer column; a bound keeps absurd input a 400 rather than a database error.
+MAX_POINTS = 1000
 CRITERION_FIELDS = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical")
 
 
@@ -83,9 +86,13 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
     def err(path: str, message: str) -> None:
         errors.setdefault(path, []).append(message)
 
+    if not isinstance(structure, dict):
+        return [], {"non_field_errors": [_("Send an object with the draft's sections.")]}
+    if not isinstance(structure.get("critical_zeroes", False), bool):
+        err("critical_zeroes", _("Send true or false."))
     sections_in = structure.get("sections")
     if not isinstance(sections_in, list):
-        return [], {"sections": [_("Send a list of sections.")]}
+        return [], {**errors, "sections": [_("Send a list of sections.")]}
     sections: list[dict] = []
     for i, raw in enumerate(sections_in):
         path = f"sections.{i}"
@@ -103,7 +110,11 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
             err(f"{path}.weight", _("A weight is a whole number from 1 to 100."))
             weight = 0
         criteria = []
-        for j, c in enumerate(raw.get("criteria") or []):
+        criteria_in = raw.get("criteria") or []
+        if not isinstance(criteria_in, list):
+            err(f"{path}.criteria", _("Send a list of criteria."))
+            criteria_in = []
+        for j, c in enumerate(criteria_in):
             cpath = f"{path}.criteria.{j}"
             if not isinstance(c, dict):
                 err(cpath, _("Each criterion is an object."))
@@ -116,10 +127,10 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
                 err(f"{cpath}.kind", _("Type is yes_no or scale."))
             try:
                 points = int(c.get("points"))
-                if points < 1:
+                if not 1 <= points <= MAX_POINTS:
                     raise ValueError
             except (TypeError, ValueError):
-                err(f"{cpath}.points", _("Points must be a whole number above 0."))
+                err(f"{cpath}.points", _("Points must be a whole number from 1 to %(max)s.") % {"max": MAX_POINTS})
                 points = 1
             scale_max = 1
             if kind == formula.SCALE:
@@ -166,8 +177,10 @@ def scorecard_draft_save(*, version: ScorecardVersion, structure: dict, by) -> S
         version.sections.all().delete()
         for position, s in enumerate(sections):
             section = Section.objects.create(version=version, title=s["title"], weight=s["weight"], position=position)
-            Criterion.objects.bulk_create(
-                [Criterion(section=section, position=cpos, **c) for cpos, c in enumerate(s["criteria"])]
+            bulk_create_with_history(
+                [Criterion(section=section, position=cpos, **c) for cpos, c in enumerate(s["criteria"])],
+                Criterion,
+                default_user=by,
             )
     return version
 
@@ -227,11 +240,13 @@ def scorecard_new_draft(*, scorecard: Scorecard, by) -> ScorecardVersion:
         )
         for s in source.sections.all() if source else []:
             section = Section.objects.create(version=draft, title=s.title, weight=s.weight, position=s.position)
-            Criterion.objects.bulk_create(
+            bulk_create_with_history(
                 [
                     Criterion(section=section, position=c.position, **{f: getattr(c, f) for f in CRITERION_FIELDS})
                     for c in s.criteria.all()
-                ]
+                ],
+                Criterion,
+                default_user=by,
             )
     return draft
 
@@ -293,6 +308,12 @@ def evaluation_start(
     existing = Evaluation.objects.filter(call=call, evaluator=by, kind=kind).first()
     if existing:
         return existing
+    if assignment is None and kind == Kind.REGULAR:
+        # Started from the call rather than the work queue: it still fulfils the evaluator's
+        # open assignment of this call, so the assignment is closed on submit.
+        assignment = Assignment.objects.filter(
+            call=call, evaluator=by, status=AssignmentStatus.OPEN, evaluation__isnull=True
+        ).first()
     version = version or current_version_for_call(call)
     now = timezone.now()
     try:
@@ -377,10 +398,11 @@ def _write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     existing = {ans.criterion_id: ans for ans in evaluation.answers.all()}
     for a in answers:
         row = existing.get(a.criterion_id) or Answer(evaluation=evaluation, criterion_id=a.criterion_id)
-        row.value = None if a.na else a.value
-        row.is_na = a.na
-        row.comment = a.comment
-        row.time_offset = a.time_offset
+        wanted = {"value": None if a.na else a.value, "is_na": a.na, "comment": a.comment, "time_offset": a.time_offset}
+        if row.pk and all(getattr(row, f) == v for f, v in wanted.items()):
+            continue  # autosave sends every answer; unchanged rows are not rewritten (nor historied)
+        for f, v in wanted.items():
+            setattr(row, f, v)
         row.save()
 
 

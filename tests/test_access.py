@@ -9,11 +9,11 @@ class LandingTests(Personas):
     def test_each_role_lands_on_its_own_page(self):
         expected = {
             self.manager: "/overview/",
-            self.qa: "/calls/",
+            self.qa: "/queue/",
             self.supervisor: "/teams/",
             self.trainer: "/calls/",
             self.hr: "/agents/",
-            self.agent_user: f"/agents/{self.agent.pk}/",
+            self.agent_user: "/evaluations/",
         }
         for user, url in expected.items():
             self.client.force_login(user)
@@ -33,7 +33,7 @@ class LandingTests(Personas):
 
     def test_login_with_the_form_lands_on_the_role_page(self):
         response = self.client.post("/accounts/login/", {"username": "qa", "password": "pw"}, follow=True)
-        self.assertEqual(response.redirect_chain[-1][0], "/calls/")
+        self.assertEqual(response.redirect_chain[-1][0], "/queue/")
 
 
 class AgentScopeTests(Personas):

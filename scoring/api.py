@@ -1,0 +1,250 @@
+"""REST API for evaluations (/api/v1/evaluations/): list, detail and the lifecycle steps.
+
+Thin: each action parses its input, calls one service and renders the evaluation. The
+services decide who may take a step and when; their errors become HTTP answers in one place
+(`ServiceErrorsMixin`): PermissionDenied → 403, IllegalTransition → 409, ValidationError →
+400 with the field names.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Evaluation, Kind, Status
+from .permissions import CanDeliverFeedback, CanResolveDispute, CanSeeEvaluations, IsEvaluatedAgent, IsEvaluator
+from .serializers import (
+    DisputeInputSerializer,
+    DisputeSerializer,
+    DraftInputSerializer,
+    DraftSavedSerializer,
+    ErrorSerializer,
+    EvaluationDetailSerializer,
+    EvaluationListSerializer,
+    EvaluationStartSerializer,
+    ResolveInputSerializer,
+    SubmitInputSerializer,
+    explain,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "illegal_transition"
+
+
+class ServiceErrorsMixin:
+    """Turns the services' errors into DRF's, so no action needs its own try/except.
+
+    DRF already answers django's PermissionDenied with 403 and Http404 with 404.
+    """
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.IllegalTransition):
+            exc = Conflict(exc.message)
+        elif isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            exc = exceptions.ValidationError(detail)
+        return super().handle_exception(exc)
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    agent = django_filters.CharFilter(field_name="agent__employee_id", help_text="The agent's employee id.")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    kind = django_filters.ChoiceFilter(choices=Kind.choices)
+    evaluator = django_filters.CharFilter(field_name="evaluator__username", help_text="The evaluator's username.")
+    call = django_filters.NumberFilter(field_name="call_id")
+    team = django_filters.NumberFilter(field_name="agent__team_id")
+    critical_failed = django_filters.BooleanFilter()
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+
+    class Meta:
+        model = Evaluation
+        fields = ["agent", "status", "kind", "evaluator", "call", "team", "critical_failed"]
+
+
+BASE_PERMISSIONS = [IsAuthenticated, CanSeeEvaluations]
+ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description='Bad input: {field: [reasons]}, e.g. {"criterion.12": ["\'Greeting\' is not answered."]}.',
+    ),
+    403: OpenApiResponse(ErrorSerializer, description="You may not take this step."),
+    404: OpenApiResponse(ErrorSerializer, description="No such evaluation that you may see."),
+    409: OpenApiResponse(ErrorSerializer, description="The evaluation's state does not allow this step."),
+}
+NO_BODY_ERRORS = {code: ERRORS[code] for code in (403, 404, 409)}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List evaluations",
+        description="Evaluations the requesting user may see: an agent their own once feedback is delivered "
+        "(and their self-evaluations), a supervisor their teams' scored ones and their own, QA, trainers and "
+        "managers all. HR: 403.",
+    ),
+    retrieve=extend_schema(
+        summary="An evaluation with its answers, disputes and the explained score",
+        description="`score` explains the total: each section's earned / possible points and percent, the "
+        "weights counted, what N/A removed and whether a critical item failed or zeroed the score.",
+        responses={200: EvaluationDetailSerializer, 404: ERRORS[404]},
+    ),
+)
+class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evaluations: scoped by `selectors.evaluations_visible_to` (outside the scope: 404)."""
+
+    permission_classes = BASE_PERMISSIONS
+    filterset_class = EvaluationFilter
+    ordering_fields = ["created_at", "submitted_at", "total", "feedback_due_at", "status"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self):
+        qs = selectors.evaluations_visible_to(self.request.user)
+        if self.action == "list":
+            return qs.select_related("call__agent")
+        if self.action == "retrieve":
+            return selectors.with_scorecard(qs)
+        return qs  # the lifecycle steps render the detail afresh after the service ran
+
+    def get_serializer_class(self):
+        return EvaluationListSerializer if self.action == "list" else EvaluationDetailSerializer
+
+    def _input(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _detail(self, evaluation: Evaluation, status_code: int = status.HTTP_200_OK) -> Response:
+        qs = selectors.with_scorecard(selectors.evaluations_visible_to(self.request.user))
+        fresh = get_object_or_404(qs, pk=evaluation.pk)
+        return Response(
+            EvaluationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    @staticmethod
+    def _answers(raw) -> list[services.AnswerInput] | None:
+        return None if raw is None else services.parse_answers(raw)
+
+    @extend_schema(
+        summary="Start an evaluation of a call",
+        description="Opens (or returns your existing) evaluation of a call you may see. `kind` is `regular`, or "
+        "`self` for an agent's self-evaluation of an own call. Nobody evaluates their own call otherwise, and "
+        "calls on private lines are never evaluated. 201 when created, 200 when you already had one.",
+        request=EvaluationStartSerializer,
+        responses={201: EvaluationDetailSerializer, 200: EvaluationDetailSerializer, **ERRORS},
+    )
+    def create(self, request):
+        data = self._input(EvaluationStartSerializer)
+        existed = Evaluation.objects.filter(call=data["call"], evaluator=request.user, kind=data["kind"]).exists()
+        evaluation = services.evaluation_start(
+            call=data["call"], by=request.user, method=data["method"], kind=data["kind"]
+        )
+        return self._detail(evaluation, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Autosave the draft",
+        description="Stores the answers sent (others are left as they are) and the summary if sent; returns the "
+        "running score.",
+        request=DraftInputSerializer,
+        responses={200: DraftSavedSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["patch"], permission_classes=[*BASE_PERMISSIONS, IsEvaluator])
+    def answers(self, request, pk=None):
+        evaluation = self.get_object()
+        data = self._input(DraftInputSerializer)
+        result = services.evaluation_save_draft(
+            evaluation=evaluation, by=request.user, answers=self._answers(data["answers"]), summary=data.get("summary")
+        )
+        evaluation.refresh_from_db(fields=["draft_saved_at"])
+        return Response(DraftSavedSerializer({"saved_at": evaluation.draft_saved_at, "score": explain(result)}).data)
+
+    @extend_schema(
+        summary="Submit the evaluation",
+        description="Every criterion must be answered (a value, or N/A where allowed). With `deliver_feedback` "
+        "(default true) the feedback reaches the agent at once; otherwise it is due within FEEDBACK_SLA_HOURS.",
+        request=SubmitInputSerializer,
+        responses={200: EvaluationDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, IsEvaluator])
+    def submit(self, request, pk=None):
+        evaluation = self.get_object()
+        data = self._input(SubmitInputSerializer)
+        services.evaluation_submit(
+            evaluation=evaluation,
+            by=request.user,
+            answers=self._answers(data["answers"]),
+            summary=data.get("summary"),
+            deliver_feedback=data["deliver_feedback"],
+        )
+        return self._detail(evaluation)
+
+    @extend_schema(
+        summary="Record that feedback was delivered to the agent",
+        request=None,
+        responses={200: EvaluationDetailSerializer, **NO_BODY_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="deliver-feedback",
+        permission_classes=[*BASE_PERMISSIONS, CanDeliverFeedback],
+    )
+    def deliver_feedback(self, request, pk=None):
+        """The evaluator, the agent's supervisor or a manager records that feedback reached the agent."""
+        evaluation = self.get_object()
+        services.evaluation_deliver_feedback(evaluation=evaluation, by=request.user)
+        return self._detail(evaluation)
+
+    @extend_schema(
+        summary="The agent acknowledges the feedback",
+        request=None,
+        responses={200: EvaluationDetailSerializer, **NO_BODY_ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, IsEvaluatedAgent])
+    def acknowledge(self, request, pk=None):
+        """The evaluated agent confirms having received the feedback (only once it is delivered)."""
+        evaluation = self.get_object()
+        services.evaluation_acknowledge(evaluation=evaluation, by=request.user)
+        return self._detail(evaluation)
+
+    @extend_schema(
+        summary="The agent disputes the score",
+        request=DisputeInputSerializer,
+        responses={201: DisputeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, IsEvaluatedAgent])
+    def dispute(self, request, pk=None):
+        """The evaluated agent disputes delivered feedback, saying why (at least 10 characters)."""
+        evaluation = self.get_object()
+        data = self._input(DisputeInputSerializer)
+        dispute = services.evaluation_dispute(evaluation=evaluation, by=request.user, reason=data["reason"])
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Resolve the open dispute",
+        description="QA or a manager other than the original evaluator upholds the score or adjusts answers; an "
+        "adjustment re-scores with the formula and the original total stays on the dispute and in history.",
+        request=ResolveInputSerializer,
+        responses={200: EvaluationDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanResolveDispute])
+    def resolve(self, request, pk=None):
+        evaluation = self.get_object()
+        data = self._input(ResolveInputSerializer)
+        services.evaluation_resolve_dispute(
+            evaluation=evaluation,
+            by=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            answers=self._answers(data["answers"]),
+        )
+        return self._detail(evaluation)

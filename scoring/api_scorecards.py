@@ -1,0 +1,182 @@
+"""REST API for scorecards and their versions (/api/v1/scorecards/, /api/v1/scorecard-versions/).
+
+Readers (manager, admin, qa, supervisor, trainer) may GET; builders (manager, admin, qa) may also
+create, save drafts, publish and start new drafts. Agents and HR are refused (403).
+Errors: 400 with messages keyed by field or path (sections.0.criteria.1.points); 409 when the
+version's state does not allow the step (a published version never changes).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from qa_platform.roles import has_role
+
+from . import services
+from .models import VersionStatus
+from .serializers_scorecards import (
+    DetailSerializer,
+    DraftInputSerializer,
+    PublishProblemsSerializer,
+    ScorecardCreateSerializer,
+    ScorecardSerializer,
+    VersionSerializer,
+    VersionSummarySerializer,
+)
+from .views_builder import (
+    BUILDER_ROLES,
+    READER_ROLES,
+    scorecards_with_versions,
+    versions_with_counts,
+    versions_with_structure,
+)
+
+PATH_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='Messages keyed by field or path, e.g. {"sections.0.criteria.1.points": ["Points must be …"]}.',
+)
+CONFLICT = OpenApiResponse(DetailSerializer, description="The version is not a draft: published versions never change.")
+
+
+class CanReadOrBuildScorecards(BasePermission):
+    message = gettext_lazy("Your role does not give access to scorecards.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        roles = READER_ROLES if request.method in SAFE_METHODS else BUILDER_ROLES
+        return has_role(user, *roles)
+
+
+def _validation_errors(exc: ValidationError) -> Response:
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _conflict(exc: services.IllegalTransition) -> Response:
+    return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List scorecards", description="Filter with ?active=true|false."),
+    retrieve=extend_schema(summary="A scorecard with a summary of its versions"),
+)
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScorecardSerializer
+    permission_classes = [CanReadOrBuildScorecards]
+    filterset_fields = ["active"]
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        return scorecards_with_versions()
+
+    @extend_schema(
+        summary="Create a scorecard",
+        description="Creates the scorecard with an empty draft version 1; build it with PUT on the version.",
+        request=ScorecardCreateSerializer,
+        responses={201: ScorecardSerializer, 400: PATH_ERRORS},
+    )
+    def create(self, request):
+        data = ScorecardCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            scorecard = services.scorecard_create(by=request.user, **data.validated_data)
+        except ValidationError as exc:
+            return _validation_errors(exc)
+        scorecard = self.get_queryset().get(pk=scorecard.pk)
+        return Response(ScorecardSerializer(scorecard).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Start a new draft",
+        description=(
+            "Copies the latest version into a new draft version (new rows, same structure). If the "
+            "scorecard already has a draft, returns it with 200 instead."
+        ),
+        request=None,
+        responses={201: VersionSerializer, 200: VersionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="new-draft", url_name="new-draft")
+    def new_draft(self, request, pk=None):
+        scorecard = self.get_object()
+        had_draft = any(v.status == VersionStatus.DRAFT for v in scorecard.versions.all())
+        draft = services.scorecard_new_draft(scorecard=scorecard, by=request.user)
+        draft = versions_with_structure().get(pk=draft.pk)
+        return Response(
+            VersionSerializer(draft).data, status=status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List scorecard versions", description="Filter with ?scorecard=<id>&status=draft|published|retired."
+    ),
+    retrieve=extend_schema(summary="A version with its sections and criteria"),
+)
+class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [CanReadOrBuildScorecards]
+    filterset_fields = ["scorecard", "status"]
+    ordering_fields = ["number", "published_at"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return versions_with_counts().order_by("scorecard__name", "-number")
+        return versions_with_structure()
+
+    def get_serializer_class(self):
+        return VersionSummarySerializer if self.action == "list" else VersionSerializer
+
+    @extend_schema(
+        summary="Save a draft",
+        description=(
+            "Replaces the draft's sections and criteria, in the order given. Weights need not add up "
+            "to 100 until publishing. 400 names each error by its path; 409 for a published or "
+            "retired version, which never changes (start a new draft)."
+        ),
+        request=DraftInputSerializer,
+        responses={200: VersionSerializer, 400: PATH_ERRORS, 409: CONFLICT},
+    )
+    def update(self, request, pk=None):
+        version = self.get_object()
+        if not isinstance(request.data, dict):
+            return Response({"non_field_errors": [_("Send an object with the draft's sections.")]}, status=400)
+        try:
+            services.scorecard_draft_save(version=version, structure=request.data, by=request.user)
+        except services.IllegalTransition as exc:
+            return _conflict(exc)
+        except ValidationError as exc:
+            return _validation_errors(exc)
+        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+
+    @extend_schema(
+        summary="Publish a draft",
+        description=(
+            "The draft becomes the scorecard's current version and never changes again; the previously "
+            "published version is retired (its evaluations keep it). 400 lists what stops publishing."
+        ),
+        request=None,
+        responses={
+            200: VersionSerializer,
+            400: OpenApiResponse(PublishProblemsSerializer, description="What stops publishing."),
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        version = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.scorecard_publish(version=version, by=request.user)
+        except services.IllegalTransition as exc:
+            return _conflict(exc)
+        except ValidationError as exc:
+            return _validation_errors(exc)
+        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)

@@ -1,0 +1,101 @@
+"""Forms for the scoring pages: starting an evaluation, disputing and resolving, list filters.
+
+The scorecard's controls (one radio group, comment and time per criterion) are not a Django
+form: their shape comes from the scorecard version, so `answers_from_post` reads them by name
+(`c-<id>`, `c-<id>-comment`, `c-<id>-time`) into the services' `AnswerInput`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import formula
+from .models import DisputeStatus, Kind, Method, ScorecardVersion, Status
+from .services import AnswerInput
+
+EVALUATOR_METHODS = [(value, label) for value, label in Method.choices if value != Method.SELF]
+
+
+class StartEvaluationForm(forms.Form):
+    method = forms.ChoiceField(
+        label=gettext_lazy("Monitoring method"),
+        choices=EVALUATOR_METHODS,
+        initial=Method.RECORDING,
+        widget=forms.RadioSelect,
+    )
+
+
+class DisputeForm(forms.Form):
+    # No length rule here: services.evaluation_dispute owns it, and its message is shown.
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you dispute this score?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Name the criteria you disagree with and what happened in the call."),
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[
+            (DisputeStatus.UPHELD, gettext_lazy("Upheld: the score stands")),
+            (DisputeStatus.ADJUSTED, gettext_lazy("Adjusted: apply the answers below")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the decision"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("The agent and the evaluator read this."),
+    )
+
+
+class EvaluationFilterForm(forms.Form):
+    agent = forms.CharField(label=gettext_lazy("Agent"), required=False, max_length=100)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=[("", "—"), *Status.choices])
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, choices=[("", "—"), *Kind.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].widget.attrs["placeholder"] = _("name or employee id")
+
+
+def answers_from_post(data, version: ScorecardVersion) -> list[AnswerInput]:
+    """The scorecard controls of a posted page form as answers (version prefetched).
+
+    Raises ValidationError keyed `criterion.<id>` for a value the criterion cannot take, the
+    same keys the services and the API use.
+    """
+    answers, errors = [], {}
+    for section in version.sections.all():
+        for criterion in section.criteria.all():
+            key = f"c-{criterion.pk}"
+            raw = (data.get(key) or "").strip()
+            comment = (data.get(f"{key}-comment") or "")[:4000]
+            raw_time = (data.get(f"{key}-time") or "").strip()
+            try:
+                value = None if raw in ("", formula.NA) else int(raw)
+                time_offset = float(raw_time) if raw_time else None
+                if time_offset is not None and time_offset < 0:
+                    raise ValueError
+            except ValueError:
+                errors[f"criterion.{criterion.pk}"] = [_("Choose one of the offered answers.")]
+                continue
+            answers.append(
+                AnswerInput(
+                    criterion_id=criterion.pk,
+                    value=value,
+                    na=raw == formula.NA,
+                    comment=comment,
+                    time_offset=time_offset,
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    return answers

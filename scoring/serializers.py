@@ -1,0 +1,286 @@
+"""Serializers for the evaluations API, and `explain()`: the "why this score" block that the
+API, the evaluation pages and exports share (DESIGN.md §2, "Every score explains itself")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from monitoring.selectors import calls_visible_to
+
+from . import formula
+from .models import Answer, Dispute, DisputeStatus, Evaluation, Kind, Method
+from .services import evaluation_score
+
+# --- the explain block ------------------------------------------------------------------------
+
+
+def _one_decimal(value: Fraction | Decimal | None) -> str | None:
+    return None if value is None else str(formula.round_half_up(value))
+
+
+def explain(result: formula.ScoreResult) -> dict:
+    """A ScoreResult as plain JSON: totals and points as strings with one decimal (exact
+    fractions rounded half-up, as the formula rounds), ids as ints."""
+    return {
+        "total": _one_decimal(result.total),
+        "raw_total": _one_decimal(result.raw_total),
+        "critical_failed": result.critical_failed,
+        "critical_zeroed": result.critical_zeroed,
+        "failed_critical": list(result.failed_critical),
+        "weights_counted": result.weights_counted,
+        "weights_all": result.weights_all,
+        "unanswered": result.unanswered,
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "weight": s.weight,
+                "earned": _one_decimal(s.earned),
+                "possible": _one_decimal(s.possible),
+                "percent": _one_decimal(s.percent),
+                "counted": s.counted,
+                "na_criteria": list(s.na_criteria),
+                "na_points": s.na_points,
+            }
+            for s in result.sections
+        ],
+    }
+
+
+# The explain block's shape, for the OpenAPI schema (explain() builds the data).
+
+
+class ExplainSectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    weight = serializers.IntegerField()
+    earned = serializers.CharField(help_text=_('Points earned on the answered, non-N/A criteria, e.g. "5.0".'))
+    possible = serializers.CharField(help_text=_("Points possible on the answered, non-N/A criteria."))
+    percent = serializers.CharField(allow_null=True, help_text=_("earned / possible × 100; null when not counted."))
+    counted = serializers.BooleanField(help_text=_("The section has a non-N/A answer, so its weight counts."))
+    na_criteria = serializers.ListField(child=serializers.IntegerField(), help_text=_("Criteria answered N/A."))
+    na_points = serializers.IntegerField(help_text=_("Points N/A removed from the section."))
+
+
+class ExplainSerializer(serializers.Serializer):
+    total = serializers.CharField(allow_null=True, help_text=_('The score, e.g. "77.5"; null before any answer.'))
+    raw_total = serializers.CharField(allow_null=True, help_text=_("The score before a critical failure zeroed it."))
+    critical_failed = serializers.BooleanField()
+    critical_zeroed = serializers.BooleanField(help_text=_("A failed critical item set the total to 0.0."))
+    failed_critical = serializers.ListField(child=serializers.IntegerField())
+    weights_counted = serializers.IntegerField(help_text=_("Σ weights of the sections that count."))
+    weights_all = serializers.IntegerField()
+    unanswered = serializers.ListField(child=serializers.IntegerField())
+    sections = ExplainSectionSerializer(many=True)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class EvaluationCallSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    agent = serializers.CharField(source="agent.employee_id")
+    line_of_business = serializers.CharField(source="line_of_business.code")
+    start_time = serializers.DateTimeField()
+
+
+class EvaluationAgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    employee_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class EvaluationVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    scorecard = serializers.CharField(source="scorecard.name")
+    scorecard_id = serializers.IntegerField()
+    number = serializers.IntegerField()
+
+
+class EvaluationAnswerSerializer(serializers.ModelSerializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+    na = serializers.BooleanField(source="is_na")
+
+    class Meta:
+        model = Answer
+        fields = ["criterion", "value", "na", "comment", "time_offset"]
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    raised_by = serializers.CharField(source="raised_by.username")
+    resolved_by = serializers.CharField(source="resolved_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id",
+            "status",
+            "reason",
+            "raised_by",
+            "raised_at",
+            "resolution",
+            "resolved_by",
+            "resolved_at",
+            "original_total",
+            "adjusted_total",
+        ]
+
+
+class EvaluationListSerializer(serializers.ModelSerializer):
+    """One row of the list: what a table shows, without answers or the explain block."""
+
+    call = EvaluationCallSerializer()
+    agent = EvaluationAgentSerializer()
+    evaluator = serializers.CharField(source="evaluator.username")
+    version = EvaluationVersionSerializer()
+    feedback_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "call",
+            "agent",
+            "evaluator",
+            "evaluator_role",
+            "method",
+            "kind",
+            "status",
+            "version",
+            "total",
+            "critical_failed",
+            "summary",
+            "submitted_at",
+            "feedback_due_at",
+            "feedback_delivered_at",
+            "feedback_late",
+            "acknowledged_at",
+            "disputed_at",
+            "resolved_at",
+        ]
+
+
+class EvaluationDetailSerializer(EvaluationListSerializer):
+    """An evaluation with its answers, its explain block and its disputes.
+
+    Expects `selectors.with_scorecard()`: answers, sections, criteria and disputes prefetched,
+    so the number of queries does not depend on the size of the scorecard.
+    """
+
+    answers = EvaluationAnswerSerializer(many=True)
+    score = serializers.SerializerMethodField()
+    disputes = DisputeSerializer(many=True)
+
+    class Meta(EvaluationListSerializer.Meta):
+        fields = [*EvaluationListSerializer.Meta.fields, "answers", "score", "disputes"]
+
+    @extend_schema_field(ExplainSerializer)
+    def get_score(self, evaluation: Evaluation) -> dict:
+        return explain(evaluation_score(evaluation))
+
+
+class DraftSavedSerializer(serializers.Serializer):
+    saved_at = serializers.DateTimeField()
+    score = ExplainSerializer()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [formula.NA]}],
+        "nullable": True,
+        "description": 'A whole number (yes/no: 1 or 0; scale: 0…k), "na", or null for unanswered.',
+    }
+)
+class AnswerValueField(serializers.JSONField):
+    pass
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    """Documents one answer; `services.parse_answers` validates them (one rule for pages and API)."""
+
+    criterion = serializers.IntegerField()
+    value = AnswerValueField(allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    time_offset = serializers.FloatField(required=False, allow_null=True, help_text=_("Seconds into the recording."))
+
+
+@extend_schema_field(AnswerInputSerializer(many=True))
+class AnswersField(serializers.JSONField):
+    """Passed through as sent; the view hands it to `services.parse_answers`, whose errors name
+    the answer (`answers.0`) or the criterion (`criterion.12`)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleCallField(serializers.PrimaryKeyRelatedField):
+    """A call the requesting user may see (`calls_visible_to`); any other id is a 400 on `call`."""
+
+    default_error_messages = {
+        "does_not_exist": _("There is no call {pk_value} that you may evaluate."),
+        "incorrect_type": _("Send the call's id."),
+    }
+
+    def get_queryset(self):
+        return calls_visible_to(self.context["request"].user)
+
+
+class EvaluationStartSerializer(serializers.Serializer):
+    call = VisibleCallField()
+    method = serializers.ChoiceField(choices=Method.choices, default=Method.RECORDING)
+    kind = serializers.ChoiceField(
+        choices=[(Kind.REGULAR, Kind.REGULAR.label), (Kind.SELF, Kind.SELF.label)], default=Kind.REGULAR
+    )
+
+
+class DraftInputSerializer(serializers.Serializer):
+    answers = AnswersField(required=False, default=list)
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        trim_whitespace=False,
+        help_text=_("Absent or null: unchanged."),
+    )
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    answers = AnswersField(
+        required=False, allow_null=True, default=None, help_text=_("Answers to store before submitting (optional).")
+    )
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        trim_whitespace=False,
+        help_text=_("Absent or null: unchanged."),
+    )
+    deliver_feedback = serializers.BooleanField(
+        default=True,
+        help_text=_("Deliver the feedback to the agent now (default): the written evaluation is the feedback."),
+    )
+
+
+class DisputeInputSerializer(serializers.Serializer):
+    # Blank is let through so the service's message (why, how long) is the one the agent reads.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[DisputeStatus.UPHELD, DisputeStatus.ADJUSTED])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    answers = AnswersField(
+        required=False, allow_null=True, default=None, help_text=_("With 'adjusted': the answers that change.")
+    )

@@ -1,0 +1,645 @@
+/* Scorecard builder: edits a draft ScorecardVersion and saves it with PUT to the API.
+ *
+ * No framework, no CDN. The draft's structure and the translated strings come from the page
+ * (json_script). The state is a plain object; structural changes (add, remove, reorder)
+ * re-render the section list and put the focus back where the keyboard user was; typing only
+ * updates the state. Server errors are keyed by path ("sections.0.criteria.1.points"); they are
+ * mapped to the items that were sent, so they stay next to the right input after a reorder.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("builder");
+  if (!root) return;
+  var structure = JSON.parse(document.getElementById("scorecard-structure").textContent);
+  var config = JSON.parse(document.getElementById("builder-config").textContent);
+  var T = config.text;
+
+  var sectionsEl = document.getElementById("sections");
+  var weightEl = document.getElementById("weight-sum");
+  var statusEl = document.getElementById("save-status");
+  var announceEl = document.getElementById("announce");
+  var summaryEl = document.getElementById("error-summary");
+  var problemList = document.getElementById("problem-list");
+  var saveBtn = document.getElementById("save");
+  var publishBtn = document.getElementById("publish");
+  var criticalZeroes = document.getElementById("v-critical_zeroes");
+  var notes = document.getElementById("v-notes");
+
+  function fmt(s, args) {
+    return s.replace(/%\((\w+)\)s/g, function (m, k) {
+      return Object.prototype.hasOwnProperty.call(args, k) ? String(args[k]) : m;
+    });
+  }
+
+  var nextKey = 1;
+  function newCriterion(c) {
+    c = c || {};
+    return {
+      key: nextKey++,
+      text: c.text || "",
+      guidance: c.guidance || "",
+      kind: c.kind || "yes_no",
+      scale_max: c.kind === "scale" ? String(c.scale_max) : "",
+      points: c.points == null ? "" : String(c.points),
+      category: c.category || "other",
+      allow_na: !!c.allow_na,
+      critical: !!c.critical,
+    };
+  }
+  function newSection(s) {
+    s = s || {};
+    return {
+      key: nextKey++,
+      title: s.title || "",
+      weight: s.weight == null ? "" : String(s.weight),
+      criteria: (s.criteria || []).map(newCriterion),
+    };
+  }
+
+  var state = { sections: structure.sections.map(newSection) };
+  var errors = {}; // element id → [messages]
+  var summary = []; // errors that belong to no input: {label, messages, target}
+  var revision = 0;
+  var savedRevision = 0;
+  var busy = false;
+
+  // --- DOM helpers ------------------------------------------------------------------------------
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === false || value == null) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "value") node.value = value;
+      else if (name === "checked") node.checked = !!value;
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function field(id, label, control, extraClass) {
+    control.id = id;
+    return el("div", { class: "sc-field" + (extraClass ? " " + extraClass : "") }, [
+      el("label", { for: id, text: label }),
+      control,
+    ]);
+  }
+
+  function checkbox(id, label, checked, name) {
+    return el("div", { class: "sc-check" }, [
+      el("input", { type: "checkbox", id: id, "data-field": name, checked: checked }),
+      el("label", { for: id, text: label }),
+    ]);
+  }
+
+  function select(name, options, value) {
+    var node = el("select", { "data-field": name });
+    options.forEach(function (o) {
+      node.appendChild(el("option", { value: o.value, text: o.label, selected: o.value === value }));
+    });
+    node.value = value;
+    return node;
+  }
+
+  function toolButton(action, label, aria, disabled) {
+    return el("button", { type: "button", class: "sc-tool", "data-action": action, "aria-label": aria, disabled: disabled, text: label });
+  }
+
+  function titleOf(text) {
+    return text.trim() || T.untitled;
+  }
+
+  // --- rendering --------------------------------------------------------------------------------
+
+  function renderCriterion(section, c, j, count) {
+    var cid = "c" + c.key;
+    var t = titleOf(c.text);
+    var scale = c.kind === "scale";
+    var k = el("input", { type: "number", min: "1", max: "10", step: "1", inputmode: "numeric", "data-field": "scale_max", value: c.scale_max, disabled: !scale });
+    return el("li", { class: "sc-criterion", id: cid, "data-ckey": c.key, tabindex: "-1" }, [
+      el("div", { class: "sc-head" }, [
+        el("span", { class: "sc-num", text: fmt(T.criterion, { n: j + 1 }) }),
+        el("span", { class: "sc-tools" }, [
+          toolButton("crit-up", "↑ " + T.moveUp, fmt(T.moveCriterionUp, { t: t }), j === 0),
+          toolButton("crit-down", "↓ " + T.moveDown, fmt(T.moveCriterionDown, { t: t }), j === count - 1),
+          toolButton("crit-remove", "✕ " + T.remove, fmt(T.removeCriterion, { t: t })),
+        ]),
+      ]),
+      el("div", { class: "sc-grid" }, [
+        field(cid + "-text", T.text, el("input", { type: "text", maxlength: "255", "data-field": "text", value: c.text }), "sc-wide"),
+        field(cid + "-kind", T.kind, select("kind", config.kinds, c.kind)),
+        field(cid + "-scale_max", T.scaleMax, k, scale ? "" : "sc-off"),
+        field(cid + "-points", T.points, el("input", { type: "number", min: "1", step: "1", inputmode: "numeric", "data-field": "points", value: c.points })),
+        field(cid + "-category", T.category, select("category", config.categories, c.category)),
+        el("div", { class: "sc-flags" }, [
+          checkbox(cid + "-allow_na", T.allowNa, c.allow_na, "allow_na"),
+          checkbox(cid + "-critical", T.critical, c.critical, "critical"),
+        ]),
+        field(cid + "-guidance", T.guidance, el("textarea", { rows: "2", "data-field": "guidance", value: c.guidance }), "sc-wide"),
+      ]),
+    ]);
+  }
+
+  function renderSection(s, i, count) {
+    var sid = "s" + s.key;
+    var t = titleOf(s.title);
+    var list = el("ol", { class: "sc-criteria" });
+    s.criteria.forEach(function (c, j) {
+      list.appendChild(renderCriterion(s, c, j, s.criteria.length));
+    });
+    return el("fieldset", { class: "card sc-section", id: sid, "data-skey": s.key, tabindex: "-1" }, [
+      el("legend", { text: fmt(T.section, { n: i + 1 }) + (s.title.trim() ? " · " + s.title.trim() : "") }),
+      el("div", { class: "sc-head" }, [
+        el("div", { class: "sc-grid sc-section-fields" }, [
+          field(sid + "-title", T.title, el("input", { type: "text", maxlength: "120", "data-field": "title", value: s.title })),
+          field(sid + "-weight", T.weight, el("input", { type: "number", min: "1", max: "100", step: "1", inputmode: "numeric", "data-field": "weight", value: s.weight })),
+        ]),
+        el("span", { class: "sc-tools" }, [
+          toolButton("section-up", "↑ " + T.moveUp, fmt(T.moveSectionUp, { t: t }), i === 0),
+          toolButton("section-down", "↓ " + T.moveDown, fmt(T.moveSectionDown, { t: t }), i === count - 1),
+          toolButton("section-remove", "✕ " + T.remove, fmt(T.removeSection, { t: t })),
+        ]),
+      ]),
+      s.criteria.length ? list : el("p", { class: "sc-muted", text: T.noCriteria }),
+      el("button", { type: "button", class: "sc-add", "data-action": "crit-add", "aria-label": fmt(T.addCriterionTo, { t: t }), text: "+ " + T.addCriterion }),
+    ]);
+  }
+
+  function render() {
+    sectionsEl.textContent = "";
+    if (!state.sections.length) sectionsEl.appendChild(el("p", { class: "sc-muted", text: T.noSections }));
+    state.sections.forEach(function (s, i) {
+      sectionsEl.appendChild(renderSection(s, i, state.sections.length));
+    });
+    renderWeight();
+    renderErrors();
+  }
+
+  function renderWeight() {
+    var total = state.sections.reduce(function (sum, s) {
+      var w = parseInt(s.weight, 10);
+      return sum + (isNaN(w) ? 0 : w);
+    }, 0);
+    var ok = total === 100;
+    weightEl.textContent = fmt(T.weightSum, { t: total }) + " " + (ok ? T.weightOk : T.weightBad);
+    weightEl.className = "sc-weight-sum " + (ok ? "ok" : "bad");
+  }
+
+  function renderErrors() {
+    root.querySelectorAll(".sc-error").forEach(function (node) {
+      node.remove();
+    });
+    root.querySelectorAll("[aria-invalid]").forEach(function (node) {
+      node.removeAttribute("aria-invalid");
+      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (d) {
+        return d && d.slice(-6) !== "-error";
+      });
+      if (described.length) node.setAttribute("aria-describedby", described.join(" "));
+      else node.removeAttribute("aria-describedby");
+    });
+    var items = [];
+    Object.keys(errors).forEach(function (id) {
+      var target = document.getElementById(id);
+      var messages = errors[id];
+      var message = el("p", { class: "sc-error", id: id + "-error", text: messages.join(" ") });
+      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+        target.setAttribute("aria-invalid", "true");
+        var described = target.getAttribute("aria-describedby");
+        target.setAttribute("aria-describedby", (described ? described + " " : "") + message.id);
+        var box = target.closest(".sc-field, .sc-check") || target.parentNode;
+        box.appendChild(message);
+        var label = box.querySelector("label");
+        items.push({ label: describe(target, label), messages: messages, target: id });
+      } else if (target) {
+        var head = target.querySelector(".sc-head");
+        target.insertBefore(message, head ? head.nextSibling : target.firstChild);
+        items.push({ label: describe(target), messages: messages, target: id });
+      } else {
+        items.push({ label: "", messages: messages, target: null });
+      }
+    });
+    items = items.concat(summary);
+    summaryEl.textContent = "";
+    summaryEl.hidden = !items.length;
+    if (items.length) {
+      summaryEl.appendChild(el("p", { class: "sc-error-title", text: T.saveFailed }));
+      var list = el("ul");
+      items.forEach(function (item) {
+        var text = (item.label ? item.label + ": " : "") + item.messages.join(" ");
+        list.appendChild(el("li", {}, [item.target ? el("a", { href: "#" + item.target, text: text }) : text]));
+      });
+      summaryEl.appendChild(list);
+    }
+  }
+
+  function describe(target, label) {
+    var parts = [];
+    var section = target.closest(".sc-section");
+    var criterion = target.closest(".sc-criterion");
+    if (section) parts.push(section.querySelector("legend").textContent);
+    if (criterion) parts.push(criterion.querySelector(".sc-num").textContent);
+    if (label) parts.push(label.textContent);
+    return parts.join(" › ");
+  }
+
+  function renderProblems(problems) {
+    problemList.textContent = "";
+    if (!problems.length) {
+      problemList.appendChild(el("li", { class: "sc-ok", text: T.readyToPublish }));
+      return;
+    }
+    problems.forEach(function (p) {
+      problemList.appendChild(el("li", { class: "error", text: p }));
+    });
+  }
+
+  function setStatus(text, kind) {
+    statusEl.textContent = text;
+    statusEl.className = "sc-status" + (kind ? " " + kind : "");
+  }
+
+  function announce(text) {
+    announceEl.textContent = "";
+    // A fresh text node each time, so screen readers repeat identical messages.
+    window.setTimeout(function () {
+      announceEl.textContent = text;
+    }, 50);
+  }
+
+  function changed() {
+    revision += 1;
+    setStatus(T.unsaved, "warn");
+  }
+
+  // --- events -----------------------------------------------------------------------------------
+
+  function locate(node) {
+    var sNode = node.closest("[data-skey]");
+    var cNode = node.closest("[data-ckey]");
+    var si = -1;
+    var ci = -1;
+    if (sNode) {
+      si = state.sections.findIndex(function (s) {
+        return String(s.key) === sNode.getAttribute("data-skey");
+      });
+    }
+    if (cNode && si >= 0) {
+      ci = state.sections[si].criteria.findIndex(function (c) {
+        return String(c.key) === cNode.getAttribute("data-ckey");
+      });
+    }
+    return { si: si, ci: ci };
+  }
+
+  function onEdit(event) {
+    var target = event.target;
+    var name = target.getAttribute("data-field");
+    if (!name) return;
+    var at = locate(target);
+    if (at.si < 0) return;
+    var item = at.ci >= 0 ? state.sections[at.si].criteria[at.ci] : state.sections[at.si];
+    var value = target.type === "checkbox" ? target.checked : target.value;
+    // Browsers send both "input" and "change" for some controls: count a change once.
+    if (item[name] === value) return;
+    item[name] = value;
+    if (name === "kind") {
+      var k = document.getElementById("c" + item.key + "-scale_max");
+      k.disabled = item.kind !== "scale";
+      k.closest(".sc-field").classList.toggle("sc-off", k.disabled);
+      if (!k.disabled && !k.value) {
+        k.value = "4";
+        item.scale_max = "4";
+      }
+    }
+    if (name === "weight") renderWeight();
+    if (name === "title" && at.ci < 0) {
+      var sectionNode = target.closest(".sc-section");
+      sectionNode.querySelector("legend").textContent =
+        fmt(T.section, { n: at.si + 1 }) + (item.title.trim() ? " · " + item.title.trim() : "");
+      relabel(sectionNode, SECTION_LABELS, item.title);
+    }
+    if (name === "text" && at.ci >= 0) relabel(target.closest(".sc-criterion"), CRITERION_LABELS, item.text);
+    if (errors[target.id]) {
+      delete errors[target.id];
+      renderErrors();
+    }
+    changed();
+  }
+
+  var SECTION_LABELS = {
+    "section-up": T.moveSectionUp,
+    "section-down": T.moveSectionDown,
+    "section-remove": T.removeSection,
+    "crit-add": T.addCriterionTo,
+  };
+  var CRITERION_LABELS = { "crit-up": T.moveCriterionUp, "crit-down": T.moveCriterionDown, "crit-remove": T.removeCriterion };
+
+  // Keeps the buttons' accessible names ("Move section “Resolution” up") in step with the title.
+  function relabel(node, labels, title) {
+    Object.keys(labels).forEach(function (action) {
+      var selector = '[data-action="' + action + '"]';
+      var button = node.querySelector(":scope > .sc-head " + selector + ", :scope > " + selector);
+      if (button) button.setAttribute("aria-label", fmt(labels[action], { t: titleOf(title) }));
+    });
+  }
+
+  function move(list, from, to) {
+    var item = list.splice(from, 1)[0];
+    list.splice(to, 0, item);
+  }
+
+  function focusAfterRender(id, action, fallbackAction) {
+    var container = document.getElementById(id);
+    if (!container) return;
+    var button = container.querySelector('[data-action="' + action + '"]');
+    if (button && button.disabled && fallbackAction) button = container.querySelector('[data-action="' + fallbackAction + '"]');
+    (button && !button.disabled ? button : container).focus();
+  }
+
+  function onClick(event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button || button.disabled) return;
+    var action = button.getAttribute("data-action");
+    var at = locate(button);
+    if (at.si < 0) return;
+    var sections = state.sections;
+    var section = sections[at.si];
+    var criteria = section.criteria;
+    var focusId = null;
+    var focusAction = null;
+    var fallback = null;
+    var focusInput = null;
+    switch (action) {
+      case "section-up":
+      case "section-down": {
+        var to = at.si + (action === "section-up" ? -1 : 1);
+        move(sections, at.si, to);
+        focusId = "s" + section.key;
+        focusAction = action;
+        fallback = action === "section-up" ? "section-down" : "section-up";
+        announce(fmt(T.moved, { n: to + 1 }));
+        break;
+      }
+      case "section-remove":
+        if (section.criteria.length && !window.confirm(fmt(T.confirmRemoveSection, { t: titleOf(section.title), n: section.criteria.length }))) return;
+        sections.splice(at.si, 1);
+        if (sections.length) {
+          var nextSection = sections[Math.min(at.si, sections.length - 1)];
+          focusId = "s" + nextSection.key;
+          focusAction = "section-remove";
+        } else {
+          focusInput = "add-section";
+        }
+        announce(T.removed);
+        break;
+      case "crit-up":
+      case "crit-down": {
+        var c = criteria[at.ci];
+        var cto = at.ci + (action === "crit-up" ? -1 : 1);
+        move(criteria, at.ci, cto);
+        focusId = "c" + c.key;
+        focusAction = action;
+        fallback = action === "crit-up" ? "crit-down" : "crit-up";
+        announce(fmt(T.moved, { n: cto + 1 }));
+        break;
+      }
+      case "crit-remove":
+        criteria.splice(at.ci, 1);
+        if (criteria.length) {
+          focusId = "c" + criteria[Math.min(at.ci, criteria.length - 1)].key;
+          focusAction = "crit-remove";
+        } else {
+          focusId = "s" + section.key;
+          focusAction = "crit-add";
+        }
+        announce(T.removed);
+        break;
+      case "crit-add": {
+        var added = newCriterion();
+        criteria.push(added);
+        focusInput = "c" + added.key + "-text";
+        announce(T.added);
+        break;
+      }
+      default:
+        return;
+    }
+    changed();
+    render();
+    if (focusInput) document.getElementById(focusInput).focus();
+    else if (focusId) focusAfterRender(focusId, focusAction, fallback);
+  }
+
+  function addSection() {
+    var used = state.sections.reduce(function (sum, s) {
+      var w = parseInt(s.weight, 10);
+      return sum + (isNaN(w) ? 0 : w);
+    }, 0);
+    var s = newSection({ weight: used < 100 ? 100 - used : null });
+    s.criteria.push(newCriterion());
+    state.sections.push(s);
+    changed();
+    render();
+    announce(T.added);
+    document.getElementById("s" + s.key + "-title").focus();
+  }
+
+  // --- saving -----------------------------------------------------------------------------------
+
+  function csrfToken() {
+    var input = root.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input && input.value) return input.value;
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function number(value) {
+    var text = String(value == null ? "" : value).trim();
+    if (text === "") return null;
+    return /^-?\d+$/.test(text) ? parseInt(text, 10) : text;
+  }
+
+  function payload() {
+    return {
+      critical_zeroes: criticalZeroes.checked,
+      notes: notes.value,
+      sections: state.sections.map(function (s) {
+        return {
+          title: s.title,
+          weight: number(s.weight),
+          criteria: s.criteria.map(function (c) {
+            return {
+              text: c.text,
+              guidance: c.guidance,
+              kind: c.kind,
+              scale_max: c.kind === "scale" ? number(c.scale_max) : 1,
+              points: number(c.points),
+              category: c.category,
+              allow_na: c.allow_na,
+              critical: c.critical,
+            };
+          }),
+        };
+      }),
+    };
+  }
+
+  // Maps a server path to the id of the element that shows it, for the items that were sent.
+  function idForPath(path, sent) {
+    var m = /^sections\.(\d+)(?:\.criteria\.(\d+))?(?:\.(\w+))?$/.exec(path);
+    if (m) {
+      var s = sent[parseInt(m[1], 10)];
+      if (!s) return null;
+      if (m[2] != null) {
+        var ckey = s.criteria[parseInt(m[2], 10)];
+        if (ckey == null) return null;
+        return "c" + ckey + (m[3] ? "-" + m[3] : "");
+      }
+      return "s" + s.key + (m[3] ? "-" + m[3] : "");
+    }
+    if (path === "critical_zeroes" || path === "notes") return "v-" + path;
+    return null;
+  }
+
+  function request(url, method, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+      body: body == null ? null : JSON.stringify(body),
+    }).then(function (response) {
+      return response
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          return { status: response.status, data: data };
+        });
+    });
+  }
+
+  function setBusy(value) {
+    busy = value;
+    saveBtn.disabled = value;
+    publishBtn.disabled = value;
+  }
+
+  function save() {
+    if (busy) return Promise.resolve(false);
+    setBusy(true);
+    setStatus(T.saving);
+    var sentRevision = revision;
+    var sent = state.sections.map(function (s) {
+      return { key: s.key, criteria: s.criteria.map(function (c) { return c.key; }) };
+    });
+    return request(config.apiUrl, "PUT", payload())
+      .then(function (result) {
+        errors = {};
+        summary = [];
+        if (result.status === 200) {
+          savedRevision = sentRevision;
+          setStatus(revision === sentRevision ? T.saved : T.unsaved, revision === sentRevision ? "ok" : "warn");
+          renderErrors();
+          renderProblems(result.data.publish_problems || []);
+          return true;
+        }
+        if (result.status === 400) {
+          Object.keys(result.data).forEach(function (path) {
+            var messages = [].concat(result.data[path]);
+            var id = idForPath(path, sent);
+            if (id && document.getElementById(id)) errors[id] = messages;
+            else summary.push({ label: path === "sections" || path === "non_field_errors" ? "" : path, messages: messages, target: null });
+          });
+          setStatus(T.saveFailed, "bad");
+          renderErrors();
+          var first = root.querySelector("[aria-invalid=true]");
+          if (first) first.focus();
+          else summaryEl.focus();
+          return false;
+        }
+        setStatus(result.data.detail || T.networkError, "bad");
+        return false;
+      })
+      .catch(function () {
+        setStatus(T.networkError, "bad");
+        return false;
+      })
+      .then(function (ok) {
+        setBusy(false);
+        return ok;
+      });
+  }
+
+  function publish() {
+    if (busy) return;
+    var ready = revision === savedRevision ? Promise.resolve(true) : save();
+    ready.then(function (ok) {
+      if (!ok) return;
+      setBusy(true);
+      setStatus(T.publishing);
+      request(config.publishUrl, "POST", null)
+        .then(function (result) {
+          if (result.status === 200) {
+            window.location.assign(config.versionUrl);
+            return;
+          }
+          setBusy(false);
+          if (result.status === 400) {
+            var problems = [];
+            Object.keys(result.data).forEach(function (k) {
+              problems = problems.concat(result.data[k]);
+            });
+            renderProblems(problems);
+            setStatus(T.publishFailed + " " + problems.join(" "), "bad");
+            document.getElementById("problems").scrollIntoView({ block: "nearest" });
+          } else {
+            setStatus(result.data.detail || T.networkError, "bad");
+          }
+        })
+        .catch(function () {
+          setBusy(false);
+          setStatus(T.networkError, "bad");
+        });
+    });
+  }
+
+  sectionsEl.addEventListener("input", onEdit);
+  sectionsEl.addEventListener("change", onEdit);
+  sectionsEl.addEventListener("click", onClick);
+  criticalZeroes.addEventListener("change", changed);
+  notes.addEventListener("input", changed);
+  document.getElementById("add-section").addEventListener("click", addSection);
+  saveBtn.addEventListener("click", save);
+  publishBtn.addEventListener("click", publish);
+  summaryEl.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (target) {
+      event.preventDefault();
+      target.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      event.preventDefault();
+      save();
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (revision !== savedRevision) {
+      event.preventDefault();
+      event.returnValue = T.leaveWarning;
+    }
+  });
+
+  root.hidden = false;
+  render();
+  renderProblems(structure.publish_problems || []);
+})();

@@ -1,0 +1,76 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
+
+Never `playwright install` (its download is blocked here): the tests launch the system
+Chromium and skip, with the reason, when it is missing (`make browsers` installs it).
+Playwright's sync API runs an event loop in the test thread, so Django's async-safety check
+would refuse the test's own ORM calls; the tests are synchronous, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # The tests press play from a script, as a person would with the player's button.
+    "--autoplay-policy=no-user-gesture-required",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def browser():
+    # Function-scoped: one Playwright at a time, whatever other browser tests start themselves.
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test: {CHROMIUM} is missing (install Debian's chromium, e.g. `make browsers`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """A factory of pages, each in its own browser context (its own cookies: its own login)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1440, "height": 1000}, locale="en-US"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []  # uncaught JavaScript errors, asserted empty by the tests
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username: str, password: str = "pw") -> None:
+    """Through the login form, as a person does."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{username} could not log in"

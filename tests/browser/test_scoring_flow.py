@@ -1,0 +1,250 @@
+"""The auditor's day, in a real Chromium: queue → score with the recording → submit; the agent
+reads and disputes; a second auditor resolves with an adjustment; history keeps both totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from monitoring.models import Assignment
+from scoring.models import Evaluation, Status
+from tests import factories as f
+from tests.audio import wav_bytes
+from tests.browser.conftest import log_in
+from tests.scoring.test_scoring_pages import build_scorecard
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = {
+    "scoring": "/tmp/scoring_page.png",
+    "evaluation": "/tmp/evaluation_page.png",
+    "agent": "/tmp/evaluation_page_agent.png",
+    "resolve": "/tmp/resolve_page.png",
+    "resolved": "/tmp/evaluation_page_resolved.png",
+    "queue": "/tmp/work_queue.png",
+    "scoring_top": "/tmp/scoring_page_top.png",
+    "mine": "/tmp/my_evaluations.png",
+    "disputes": "/tmp/disputes.png",
+}
+
+
+@pytest.fixture
+def center():
+    lob = f.LineOfBusinessFactory(code="billing", name="Billing")
+    team = f.TeamFactory(name="Team A")
+    team.lines_of_business.add(lob)
+    supervisor = f.UserFactory(username="supervisor", roles=["supervisor"])
+    team.supervisors.add(supervisor)
+    agent_user = f.UserFactory(username="agent", first_name="Li", last_name="Na", roles=["agent"])
+    agent = f.AgentFactory(employee_id="E1", name="Li Na", team=team, user=agent_user)
+    qa = f.UserFactory(username="qa", first_name="Zhang", last_name="Min", roles=["qa"])
+    f.UserFactory(username="qa2", first_name="Chen", last_name="Jie", roles=["qa"])
+    shift = f.ShiftFactory()
+    call = f.CallFactory(
+        agent=agent,
+        line_of_business=lob,
+        external_id="BILL-20931",
+        shift=shift,
+        talk_seconds=312,
+        hold_seconds=20,
+        acw_seconds=45,
+        csat=4,
+        nps=8,
+        transcript=[
+            {"start": 0.0, "end": 2.0, "speaker": "agent", "text": "Thank you for calling, this is Li Na."},
+            {"start": 2.0, "end": 5.0, "speaker": "customer", "text": "My bill is higher than last month."},
+        ],
+    )
+    audio = wav_bytes(6.0)
+    call.recording.save("bill-20931.wav", ContentFile(audio), save=False)
+    call.recording_content_type = "audio/x-wav"
+    call.recording_size = len(audio)
+    call.save()
+    version, criteria = build_scorecard()
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        call=call,
+        evaluator=qa,
+        evaluator_role="qa",
+        reason="random",
+        inclusion_probability=0.08,
+        period_start=(now - dt.timedelta(days=now.weekday())).date(),
+        due_at=now + dt.timedelta(days=1),
+    )
+    return {"call": call, "criteria": criteria, "assignment": assignment, "qa": qa}
+
+
+def choose(page, criterion, value) -> None:
+    """Click the answer's label, as a person does (the radio itself is visually hidden)."""
+    page.click(f'label[for="c-{criterion.pk}-{value}"]')
+
+
+def player_time(page) -> float:
+    return page.evaluate("document.getElementById('player').currentTime")
+
+
+def test_score_submit_dispute_and_resolve(new_page, center):
+    criteria = center["criteria"]
+    call = center["call"]
+
+    # --- the auditor scores from the work queue --------------------------------------------
+    qa = new_page()
+    recording_statuses = []
+    qa.on("response", lambda r: recording_statuses.append(r.status) if f"/calls/{call.pk}/recording" in r.url else None)
+    log_in(qa, "qa")
+    qa.goto("/queue/")
+    assert qa.get_by_text("Random within a stratum").is_visible()
+    qa.screenshot(path=SCREENSHOTS["queue"], full_page=True)
+    qa.get_by_role("button", name=f"Open call {call.external_id} of Li Na").click()
+    qa.wait_for_url("**/evaluations/*/score/")
+    evaluation = Evaluation.objects.get(call=call)
+    assert qa.url.endswith(f"/evaluations/{evaluation.pk}/score/")
+
+    # Play, then seek: the recording is served with Range (206), so the player can seek.
+    qa.wait_for_function("document.getElementById('player').readyState >= 1")
+    qa.evaluate("document.getElementById('player').play()")
+    qa.wait_for_function("document.getElementById('player').currentTime > 0.2")
+    qa.evaluate("(() => { const p = document.getElementById('player'); p.pause(); p.currentTime = 2.5; })()")
+    qa.wait_for_function(
+        "(() => { const p = document.getElementById('player'); return !p.seeking && Math.abs(p.currentTime - 2.5) < 0.01; })()"
+    )
+    assert player_time(qa) == pytest.approx(2.5, abs=0.01)
+    assert 206 in recording_statuses, recording_statuses
+    qa.click("summary")  # open the transcript
+    qa.screenshot(path=SCREENSHOTS["scoring_top"])  # what the auditor sees first
+
+    # Submitting too early names what is missing and takes the focus there; nothing is sent.
+    qa.click("#submit-button")
+    assert qa.inner_text("#submit-message") == "6 criteria are not answered yet; the first is 'Greeting'."
+    assert qa.evaluate("document.activeElement.name") == f"c-{criteria['greeting'].pk}"
+    assert qa.inner_text(f"#c-{criteria['resolved'].pk}-error") == "'Resolved' is not answered."
+
+    # The worked example: greeting yes, closing no, empathy 3, clarity N/A, correct info yes, resolved yes.
+    choose(qa, criteria["greeting"], 1)
+    choose(qa, criteria["closing"], 0)
+    choose(qa, criteria["empathy"], 3)
+    choose(qa, criteria["clarity"], "na")
+    choose(qa, criteria["correct_info"], 1)
+    choose(qa, criteria["resolved"], 1)
+    closing = criteria["closing"]
+    qa.fill(f"#c-{closing.pk}-comment", "No closing phrase: the call ends without offering further help.")
+    qa.click(f"#crit-{closing.pk} button.mark")
+    assert qa.inner_text(f"#crit-{closing.pk} .seekto") == "▶ 0:02"
+    assert qa.input_value(f"#c-{closing.pk}-time") == "2.500"
+
+    assert qa.inner_text("#total-value") == "77.5"
+    assert qa.inner_text("#section-bars li[data-section] .pct >> nth=0") == "50.0 %"
+    assert qa.inner_text("#progress-line") == "6 of 6 answered"
+    assert qa.is_hidden(f"#c-{criteria['resolved'].pk}-error")  # answering clears the messages
+    assert qa.is_hidden("#submit-message")
+    qa.wait_for_function("document.getElementById('save-status').textContent.startsWith('Saved')")
+    assert qa.inner_text("#save-status").endswith("· server score 77.5")  # the API's own total agrees
+    live_total = qa.inner_text("#total-value")
+    evaluation.refresh_from_db()
+    assert evaluation.answers.get(criterion=closing).time_offset == pytest.approx(2.5)
+    qa.screenshot(path=SCREENSHOTS["scoring"], full_page=True)
+
+    assert qa.is_checked("#deliver-feedback")
+    qa.click("#submit-button")
+    qa.wait_for_url(f"**/evaluations/{evaluation.pk}/")
+    assert qa.inner_text("#evaluation-total") == "77.5"
+    evaluation.refresh_from_db()
+    assert evaluation.status == Status.FEEDBACK_DELIVERED
+    assert evaluation.total == Decimal(live_total)
+    qa.screenshot(path=SCREENSHOTS["evaluation"], full_page=True)
+    assert qa.errors == []
+
+    # --- the agent reads it, jumps to the marked moment, disputes -------------------------
+    agent = new_page()
+    log_in(agent, "agent")
+    agent.goto("/evaluations/")
+    assert agent.get_by_text("needs your acknowledgement").first.is_visible()
+    agent.screenshot(path=SCREENSHOTS["mine"], full_page=True)
+    agent.click(f'a[href="/evaluations/{evaluation.pk}/"]')
+    agent.wait_for_url(f"**/evaluations/{evaluation.pk}/")
+    assert agent.inner_text("#evaluation-total") == "77.5"
+    assert agent.get_by_text("No closing phrase: the call ends without offering further help.").is_visible()
+    agent.get_by_role("button", name="Play the recording from 0:02").click()
+    agent.wait_for_function("Math.abs(document.getElementById('player').currentTime - 2.5) < 1.0")
+    assert player_time(agent) == pytest.approx(2.5, abs=1.0)
+    agent.screenshot(path=SCREENSHOTS["agent"], full_page=True)
+    agent.get_by_label("Why do you dispute this score?").fill("I did close the call: listen after the hold music.")
+    agent.get_by_role("button", name="Dispute this score").click()
+    agent.wait_for_url(f"**/evaluations/{evaluation.pk}/")
+    assert agent.inner_text("#status-tag") == "Disputed"
+    assert agent.errors == []
+
+    # --- another auditor resolves it with an adjustment -----------------------------------
+    resolver = new_page()
+    log_in(resolver, "qa2")
+    resolver.goto("/disputes/")
+    resolver.screenshot(path=SCREENSHOTS["disputes"], full_page=True)
+    resolver.get_by_role("link", name="Resolve the dispute of Li Na").click()
+    resolver.wait_for_url(f"**/evaluations/{evaluation.pk}/resolve/")
+    assert resolver.inner_text("#total-value") == "77.5"
+    choose(resolver, closing, 1)
+    assert resolver.inner_text("#total-value") == "92.5"
+    resolver.get_by_label("Adjusted: apply the answers below").check()
+    resolver.get_by_label("Reason for the decision").fill("The closing is there at 0:05; the evaluator missed it.")
+    resolver.screenshot(path=SCREENSHOTS["resolve"], full_page=True)
+    resolver.get_by_role("button", name="Record the decision").click()
+    resolver.wait_for_url(f"**/evaluations/{evaluation.pk}/")
+    assert resolver.inner_text("#evaluation-total") == "92.5"
+    history = resolver.inner_text("table.history")
+    assert "77.5" in history and "92.5" in history
+    assert "77.5 → 92.5" in resolver.inner_text("#disputes ~ article")
+    resolver.screenshot(path=SCREENSHOTS["resolved"], full_page=True)
+    assert resolver.errors == []
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.total) == (Status.RESOLVED, Decimal("92.5"))
+
+
+def test_the_running_total_is_the_server_formula(new_page, center):
+    """static/js/scoring.js against scoring/formula.py on many answer sets, including the
+    rounding edges (6.25 → 6.3) that floating point gets wrong."""
+    import random
+
+    from scoring import formula, services
+    from scoring.serializers import explain
+    from tests.scoring.test_scoring_pages import build_scorecard
+
+    version, criteria = build_scorecard(
+        [
+            ("Odd", 17, [("a", "A", "scale", 8, 8, True, False), ("b", "B", "yes_no", 1, 8, True, False)]),
+            ("Thirds", 33, [("c", "C", "scale", 7, 10, True, True), ("d", "D", "scale", 3, 3, True, False)]),
+            ("Rest", 50, [("e", "E", "yes_no", 1, 1, False, True), ("f", "F", "scale", 9, 11, True, False)]),
+        ],
+        name="Edges",
+    )
+    evaluation = services.evaluation_start(call=center["call"], by=center["qa"], version=version)
+    page = new_page()
+    log_in(page, "qa")
+    page.goto(f"/evaluations/{evaluation.pk}/score/")
+    page.wait_for_function("window.qaScoring !== undefined")
+
+    specs = version.specs()
+    rng = random.Random(20261122)
+    cases = []
+    for _ in range(400):
+        answers = {}
+        for c in criteria.values():
+            options = [None, *range(c.scale_max + 1)] + ([formula.NA] if c.allow_na else [])
+            answers[c.pk] = rng.choice(options)
+        cases.append(answers)
+    edge = {criteria["a"].pk: 1, criteria["b"].pk: 0}  # 1 of 16 points in the only section: 6.25 → 6.3
+    assert formula.compute(specs, edge).total == Decimal("6.3")
+    cases.append(edge)
+    got = page.evaluate(
+        "cases => cases.map(a => window.qaScoring.compute(a))", [{str(k): v for k, v in a.items()} for a in cases]
+    )
+    for answers, js in zip(cases, got, strict=True):
+        expected = explain(formula.compute(specs, answers, critical_zeroes=version.critical_zeroes))
+        for key in ("total", "raw_total", "critical_failed", "critical_zeroed", "failed_critical", "weights_counted"):
+            assert js[key] == expected[key], (key, answers, js, expected)
+        assert [s["percent"] for s in js["sections"]] == [s["percent"] for s in expected["sections"]], answers
+        assert [s["counted"] for s in js["sections"]] == [s["counted"] for s in expected["sections"]], answers
+    assert page.errors == []
