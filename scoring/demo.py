@@ -410,7 +410,6 @@ def _work_queues(rng, org, calls_by_agent_week, used_calls, now) -> int:
     """Open assignments this week from last week's unscored calls: qa 12, supervisor 6, trainer 4."""
     week = org.weeks[-1]
     this_monday = org.period_end.date()
-    due = timezone.make_aware(dt.datetime.combine(this_monday + dt.timedelta(days=4), dt.time(18)))
     supervisor = org.users["supervisor"]
     own_team_ids = {t.pk for t in org.teams if supervisor in org.team_supervisors[t.pk]}
     plan = [(org.users["qa"], roles.QA, 12, None), (supervisor, roles.SUPERVISOR, 6, own_team_ids), (org.users["trainer"], roles.TRAINER, 4, None)]
@@ -441,7 +440,10 @@ def _work_queues(rng, org, calls_by_agent_week, used_calls, now) -> int:
                     reason=AssignmentReason.RANDOM,
                     inclusion_probability=round(1 / len(free), 4),
                     period_start=this_monday,
-                    due_at=due if rng.random() < 0.8 else now - dt.timedelta(hours=rng.uniform(2, 30)),
+                    # Most are due in the coming days; a few are already late (behind schedule).
+                    due_at=now + dt.timedelta(hours=rng.uniform(20, 110))
+                    if rng.random() < 0.8
+                    else now - dt.timedelta(hours=rng.uniform(2, 30)),
                     status=AssignmentStatus.OPEN,
                 )
             )
