@@ -359,8 +359,10 @@ def _create_teams(agents: int, sites: list[Site], lines: dict[str, LineOfBusines
 def _create_users(rng: random.Random, teams: list[Team], agents: int, group_by_role: dict):
     """The six demo logins (password "demo") and the other staff (no usable password)."""
     extra_supervisors = len(teams) - 2  # the demo supervisor leads two teams, everyone else one
-    qa_count = max(4, agents // 50)
-    trainer_count = max(2, agents // 150)
+    # Staffed for the default quota policy: ~5.5 evaluations per agent a week, 70 % to QA at 60 a
+    # week each, 10 % to trainers at 30 a week each (supervisors take 20 % of their own teams).
+    qa_count = max(5, agents // 12)
+    trainer_count = max(2, agents // 50)
     planned: list[tuple[str, str, str, str]] = []  # (username, first, last, role)
     for username, role in DEMO_LOGINS.items():
         if username != "agent":

@@ -6,18 +6,24 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER, user_roles
+
 from . import ingest
-from .models import Call, ListenLog, Shift
+from .models import Assignment, AssignmentStatus, Call, ListenLog, Shift
 from .selectors import is_private_line
 
 UPSERT_BATCH_SIZE = 2_000
@@ -277,3 +283,85 @@ def listen_log(*, call: Call, user, byte_range: str = "", ip_address: str | None
     if recent:
         return None
     return ListenLog.objects.create(call=call, user=user, byte_range=byte_range[:64], ip_address=ip_address)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+REMIND_EVERY = dt.timedelta(hours=20)
+
+
+def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per evaluator listing their overdue open assignments; each assignment is
+    mentioned at most once every REMIND_EVERY. Returns the number of e-mails sent."""
+    now = now or timezone.now()
+    overdue = (
+        Assignment.objects.filter(status=AssignmentStatus.OPEN, due_at__lt=now)
+        .filter(Q(overdue_reminded_at__isnull=True) | Q(overdue_reminded_at__lt=now - REMIND_EVERY))
+        .select_related("evaluator", "call", "call__agent")
+        .order_by("evaluator_id", "due_at")
+    )
+    by_evaluator = defaultdict(list)
+    for assignment in overdue[:5_000]:
+        by_evaluator[assignment.evaluator].append(assignment)
+    messages, ids = [], []
+    for evaluator, items in by_evaluator.items():
+        ids += [a.pk for a in items]
+        if not evaluator.email:
+            continue
+        lines = [
+            f"- call {a.call.external_id} ({a.call.agent.name}), due {timezone.localtime(a.due_at):%Y-%m-%d %H:%M}"
+            for a in items
+        ]
+        subject = _("%(n)s overdue call(s) in your QA work queue") % {"n": len(items)}
+        body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: /queue/") % {
+            "lines": "\n".join(lines)
+        }
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [evaluator.email]))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
+    return len(messages)
+
+
+def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
+    """Hand an open assignment to another evaluator (a manager, or a supervisor for their own
+    teams' calls). The new evaluator must hold the evaluator role the work is routed by (QA,
+    supervisor of the agent's team, or trainer), must not be the agent, and must not already
+    hold this call."""
+    by_roles = user_roles(by)
+    agent = assignment.call.agent
+    team_supervisors = set(agent.team.supervisors.values_list("pk", flat=True))
+    if not (MANAGER in by_roles or (SUPERVISOR in by_roles and by.pk in team_supervisors)):
+        raise PermissionDenied(_("Only a manager, or the agent's supervisor, reassigns work."))
+    if assignment.status != AssignmentStatus.OPEN:
+        raise ValidationError({"assignment": _("Only open assignments can be reassigned.")})
+    if assignment.started_at is not None:
+        raise ValidationError({"assignment": _("The evaluator has already started scoring this call.")})
+    to_roles = user_roles(to)
+    if agent.user_id == to.pk:
+        raise ValidationError({"to": _("Nobody evaluates their own calls.")})
+    if not to.is_active:
+        raise ValidationError({"to": _("%(u)s is not an active user.") % {"u": to.username}})
+    if to.pk == assignment.evaluator_id:
+        raise ValidationError({"to": _("This call is already assigned to %(u)s.") % {"u": to.username}})
+    if QA in to_roles:
+        role = QA
+    elif SUPERVISOR in to_roles and to.pk in team_supervisors:
+        role = SUPERVISOR
+    elif TRAINER in to_roles:
+        role = TRAINER
+    else:
+        raise ValidationError(
+            {"to": _("%(u)s is not QA, a trainer, or a supervisor of this agent's team.") % {"u": to.username}}
+        )
+    if Assignment.objects.filter(call=assignment.call_id, evaluator=to).exists():
+        raise ValidationError({"to": _("%(u)s already holds this call (double scoring).") % {"u": to.username}})
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status != AssignmentStatus.OPEN:
+            raise ValidationError({"assignment": _("Only open assignments can be reassigned.")})
+        locked.evaluator = to
+        locked.evaluator_role = role
+        locked._change_reason = f"reassigned by {by.username}"
+        locked.save(update_fields=["evaluator", "evaluator_role"])
+    return locked

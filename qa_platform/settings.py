@@ -9,6 +9,7 @@ AWS_STORAGE_BUCKET_NAME (S3-compatible recording storage through django-storages
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,6 +144,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic jobs (run by `celery beat`; docker-compose's beat service). Times in TIME_ZONE.
 CELERY_BEAT_SCHEDULE: dict = {
     "feedback-reminders": {"task": "scoring.send_feedback_reminders", "schedule": 15 * 60},
+    # Monday 02:00: tiers, agent quotas and line top-up for the week that just ended.
+    "weekly-sampling": {"task": "planning.sample_week", "schedule": crontab(minute=0, hour=2, day_of_week=1)},
+    # 1st of the month 03:00: the final top-up of last month's small lines.
+    "monthly-line-topup": {"task": "planning.topup_month", "schedule": crontab(minute=0, hour=3, day_of_month=1)},
+    "overdue-assignment-reminders": {"task": "planning.overdue_reminders", "schedule": crontab(minute=0, hour=8)},
 }
 
 if REDIS_URL:

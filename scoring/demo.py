@@ -20,10 +20,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_progress
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
+from monitoring.models import Call, PrivateLine
 from qa_platform import roles
 
-from . import formula, services
+from . import formula, planning, services
 from .models import (
     Answer,
     Dispute,
@@ -142,9 +142,12 @@ def seed_scoring(
     answers_for: list[list[tuple]] = []  # parallel to evaluations: (criterion id, value|NA, comment, offset)
     used_calls: set[int] = set()
     demo_agent = org.demo_agent
-    last_week = org.weeks[-1]
-    bar = progress(len(org.agents) * len(org.weeks), "evaluations")
-    for week in org.weeks:
+    # The history covers every week but the last, which `plan_week` samples below: that is the
+    # work queue the demo's evaluators have this week.
+    history = org.weeks[:-1]
+    last_week = history[-1] if history else org.weeks[-1]
+    bar = progress(len(org.agents) * len(history), "evaluations")
+    for week in history:
         version = v2 if week >= v2_from else v1
         for agent in org.agents:
             bar.update(1)
@@ -186,7 +189,8 @@ def seed_scoring(
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
     _disputes(rng, org, evaluations, disputes_for, now)
-    result.assignment_count = _work_queues(rng, org, calls_by_agent_week, used_calls, now)
+    plan = planning.plan_week(week_start=org.weeks[-1], seed=rng.randrange(2**31))
+    result.assignment_count = plan.added
     result.evaluation_count = len(evaluations)
     result.answer_count = len(answers)
     result.counts = {
@@ -194,7 +198,7 @@ def seed_scoring(
         "evaluations": len(evaluations),
         "answers": len(answers),
         "disputes": len(disputes_for),
-        "open assignments": result.assignment_count,
+        "assignments sampled for the last week": result.assignment_count,
     }
     return result
 
@@ -280,7 +284,7 @@ def _answers(rng: random.Random, skill: float, specs, seconds: float) -> list[tu
                 continue
             quality = min(1.0, max(0.0, rng.gauss(0.5 + 0.5 * skill, 0.12)))
             if c.kind == formula.YES_NO:
-                fail_chance = (1 - quality) * (0.07 if c.critical else 0.55)
+                fail_chance = (1 - quality) * (0.025 if c.critical else 0.55)
                 value = 0 if rng.random() < fail_chance else 1
             else:
                 value = round(quality * c.scale_max)
@@ -404,49 +408,3 @@ def _disputes(rng, org, evaluations, disputes_for, now) -> None:
             dispute.adjusted_total = ev.total
         rows.append(dispute)
     bulk_create_with_history(rows, Dispute, default_date=now)
-
-
-def _work_queues(rng, org, calls_by_agent_week, used_calls, now) -> int:
-    """Open assignments this week from last week's unscored calls: qa 12, supervisor 6, trainer 4."""
-    week = org.weeks[-1]
-    this_monday = org.period_end.date()
-    supervisor = org.users["supervisor"]
-    own_team_ids = {t.pk for t in org.teams if supervisor in org.team_supervisors[t.pk]}
-    plan = [(org.users["qa"], roles.QA, 12, None), (supervisor, roles.SUPERVISOR, 6, own_team_ids), (org.users["trainer"], roles.TRAINER, 4, None)]
-    team_of = {a.pk: a.team_id for a in org.agents}
-    active = {a.pk for a in org.agents if a.active}
-    rows = []
-    taken = set(used_calls)
-    for user, role, count, teams in plan:
-        candidates = [
-            (agent_id, calls)
-            for (agent_id, wk), calls in calls_by_agent_week.items()
-            if wk == week and agent_id in active and (teams is None or team_of[agent_id] in teams)
-            and agent_id != org.demo_agent.pk
-        ]
-        candidates.sort(key=lambda item: item[0])
-        rng.shuffle(candidates)
-        for _agent_id, calls in candidates[:count]:
-            free = [c for c in calls if c["id"] not in taken]
-            if not free:
-                continue
-            call = rng.choice(free)
-            taken.add(call["id"])
-            rows.append(
-                Assignment(
-                    call_id=call["id"],
-                    evaluator=user,
-                    evaluator_role=role,
-                    reason=AssignmentReason.RANDOM,
-                    inclusion_probability=round(1 / len(free), 4),
-                    period_start=this_monday,
-                    # Most are due in the coming days; a few are already late (behind schedule).
-                    due_at=now + dt.timedelta(hours=rng.uniform(20, 110))
-                    if rng.random() < 0.8
-                    else now - dt.timedelta(hours=rng.uniform(2, 30)),
-                    status=AssignmentStatus.OPEN,
-                )
-            )
-    bulk_create_with_history(rows, Assignment, default_date=now)
-    return len(rows)
-

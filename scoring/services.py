@@ -330,6 +330,9 @@ def evaluation_start(
                 status=Status.IN_PROGRESS,
                 started_at=now,
             )
+            if assignment is not None:
+                # Written down in monitoring, so a reassignment knows scoring has begun.
+                Assignment.objects.filter(pk=assignment.pk, started_at__isnull=True).update(started_at=now)
     except IntegrityError:  # a double click raced us: the other request created it
         return Evaluation.objects.get(call=call, evaluator=by, kind=kind)
     return evaluation

@@ -1,0 +1,564 @@
+"""The monitoring plan: sample calls and route them to evaluators (DESIGN.md §3).
+
+Two services, both set-based (a constant number of queries however many calls), deterministic
+for a seed, and idempotent per period:
+
+- `sample_agent_week`: each active agent gets their weekly target (from `AgentTier`, which
+  the scoring app writes down) of the week's calls, stratified by shift × direction × service
+  type, plus coaching follow-ups where a plan names service types.
+- `topup_line_month`: a line of business under its monthly minimum is topped up to it (never
+  past its top-up limit), stratified the same way.
+
+What this app cannot know (which calls are already evaluated, and how many evaluations the
+agents and lines already have outside assignments) is passed in by the caller, so monitoring
+never imports scoring.
+
+Runs of the same period take a row lock on their `SamplingRun` in turn: a second run, even a
+concurrent one, finds the first one's assignments and adds nothing more; a crash rolls the
+whole run back (one transaction), and unique constraints forbid duplicates whatever happens.
+
+Allocation across strata is proportional with systematic rounding from a random start, so a
+stratum's expected sample is exactly n × N_h / N and every call in the frame has the same
+inclusion probability n / N, which each assignment records (for unbiased estimates later).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from qa_platform.roles import QA, SUPERVISOR, TRAINER
+
+from .models import (
+    Agent,
+    AgentTier,
+    Assignment,
+    AssignmentReason,
+    AssignmentStatus,
+    Call,
+    LineOfBusiness,
+    QuotaPolicy,
+    SamplingKind,
+    SamplingRun,
+    Team,
+)
+from .selectors import active_private_line_exists
+
+ROLES = (QA, SUPERVISOR, TRAINER)
+BULK = 2_000
+
+
+@dataclass
+class SamplingReport:
+    kind: str
+    period_start: dt.date
+    period_end: dt.date
+    seed: int
+    eligible_calls: int = 0
+    units: int = 0  # agents (or lines) considered
+    units_short: int = 0  # agents (or lines) with fewer eligible calls than needed
+    added: int = 0
+    by_reason: Counter = field(default_factory=Counter)
+    by_role: Counter = field(default_factory=Counter)
+    unrouted: int = 0  # picks no evaluator had capacity for
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "seed": self.seed,
+            "eligible_calls": self.eligible_calls,
+            "units": self.units,
+            "units_short": self.units_short,
+            "added": self.added,
+            "by_reason": dict(self.by_reason),
+            "by_role": dict(self.by_role),
+            "unrouted": self.unrouted,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- policies ---------------------------------------------------------------------------------
+
+
+class PolicyBook:
+    """The center default and each line's own policy, loaded once per run."""
+
+    def __init__(self) -> None:
+        policies = list(QuotaPolicy.objects.all())
+        self.default = next((p for p in policies if p.line_of_business_id is None), None) or QuotaPolicy()
+        self.by_line = {p.line_of_business_id: p for p in policies if p.line_of_business_id}
+        self._team_lines: dict[int, list[int]] = defaultdict(list)
+        for team_id, line_id in Team.lines_of_business.through.objects.order_by("lineofbusiness_id").values_list(
+            "team_id", "lineofbusiness_id"
+        ):
+            self._team_lines[team_id].append(line_id)
+
+    def for_line(self, line_id: int | None) -> QuotaPolicy:
+        return self.by_line.get(line_id, self.default)
+
+    def for_team(self, team_id: int) -> QuotaPolicy:
+        """An agent follows the policy of their team's first line that has one of its own."""
+        for line_id in self._team_lines.get(team_id, ()):
+            if line_id in self.by_line:
+                return self.by_line[line_id]
+        return self.default
+
+    @property
+    def min_talk_floor(self) -> int:
+        return min([self.default.min_talk_seconds, *(p.min_talk_seconds for p in self.by_line.values())])
+
+
+# --- pure helpers (no ORM) --------------------------------------------------------------------
+
+
+def stratum_key(call: dict) -> tuple:
+    return (call["shift_id"] or 0, call["direction"], call["service_type"])
+
+
+def allocate(sizes: dict[tuple, int], n: int, rng: random.Random) -> dict[tuple, int]:
+    """Split n picks over strata in proportion to their sizes, rounding systematically from a
+    random start, so E[n_h] = n × N_h / N exactly and no stratum gets more than it holds."""
+    total = sum(sizes.values())
+    if n <= 0 or total == 0:
+        return {}
+    n = min(n, total)
+    start = rng.random()
+    out: dict[tuple, int] = {}
+    cumulative = 0.0
+    taken = 0
+    for key in sorted(sizes):
+        cumulative += n * sizes[key] / total
+        upto = math.floor(cumulative - start + 1) if cumulative >= start else 0
+        upto = min(upto, n)
+        out[key] = min(upto - taken, sizes[key])
+        taken += out[key]
+    short = n - taken  # float edge cases: give any missing pick to strata with room, in order
+    for key in sorted(sizes):
+        if short <= 0:
+            break
+        room = sizes[key] - out[key]
+        extra = min(room, short)
+        out[key] += extra
+        short -= extra
+    return {k: v for k, v in out.items() if v}
+
+
+def stratified_pick(calls: list[dict], n: int, rng: random.Random) -> tuple[list[dict], float]:
+    """n calls stratified by shift × direction × service type; returns them and the inclusion
+    probability every call of the frame had (n / N)."""
+    if n <= 0 or not calls:
+        return [], 0.0
+    strata: dict[tuple, list[dict]] = defaultdict(list)
+    for call in calls:
+        strata[stratum_key(call)].append(call)
+    allocation = allocate({k: len(v) for k, v in strata.items()}, n, rng)
+    picked = []
+    for key in sorted(allocation):
+        picked.extend(rng.sample(strata[key], allocation[key]))
+    return picked, min(1.0, len(picked) / len(calls))
+
+
+def next_role(targets: dict[str, float], current: Counter, allowed: Iterable[str]) -> str | None:
+    """The role furthest below its share (ties in QA, supervisor, trainer order)."""
+    best, best_gap = None, -math.inf
+    for role in ROLES:
+        if role not in allowed:
+            continue
+        gap = targets[role] - current[role]
+        if gap > best_gap + 1e-9:
+            best, best_gap = role, gap
+    return best
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+class Router:
+    """Least-loaded evaluator with capacity, by role; supervisors only for their own teams;
+    never an evaluator's own calls. Loads count the period's assignments, this run's included."""
+
+    def __init__(self, period_start: dt.date, policies: PolicyBook) -> None:
+        User = get_user_model()
+        self.policies = policies
+        members = User.objects.filter(is_active=True, groups__name__in=ROLES).values_list("pk", "groups__name")
+        self.by_role: dict[str, list[int]] = defaultdict(list)
+        for user_id, role in members:
+            if user_id not in self.by_role[role]:
+                self.by_role[role].append(user_id)
+        for ids in self.by_role.values():
+            ids.sort()
+        self.team_supervisors: dict[int, list[int]] = defaultdict(list)
+        for team_id, user_id in Team.supervisors.through.objects.values_list("team_id", "user_id"):
+            if user_id in self.by_role[SUPERVISOR]:
+                self.team_supervisors[team_id].append(user_id)
+        self.load: Counter = Counter(
+            dict(
+                Assignment.objects.filter(period_start=period_start)
+                .exclude(status=AssignmentStatus.CANCELLED)
+                .values_list("evaluator_id")
+                .annotate(n=Count("pk"))
+                .values_list("evaluator_id", "n")
+            )
+        )
+
+    def candidates(self, role: str, team_id: int) -> list[int]:
+        return self.team_supervisors.get(team_id, []) if role == SUPERVISOR else self.by_role.get(role, [])
+
+    def pick(self, role: str, *, team_id: int, agent_user_id: int | None, policy: QuotaPolicy, exclude=()) -> int | None:
+        capacity = policy.capacities()[role]
+        best = None
+        for user_id in self.candidates(role, team_id):
+            if user_id == agent_user_id or user_id in exclude or self.load[user_id] >= capacity:
+                continue
+            if best is None or self.load[user_id] < self.load[best]:
+                best = user_id
+        if best is not None:
+            self.load[best] += 1
+        return best
+
+
+# --- the frame --------------------------------------------------------------------------------
+
+
+def eligible_calls(
+    *, start: dt.datetime, end: dt.datetime, policies: PolicyBook, excluded_calls: QuerySet | Iterable[int] | None
+) -> list[dict]:
+    """Calls in [start, end) with a recording, long enough, not on a private line, by an active
+    agent, not evaluated (`excluded_calls`) and not already assigned: one query."""
+    qs = (
+        Call.objects.filter(start_time__gte=start, start_time__lt=end, agent__active=True)
+        .exclude(recording="")
+        .filter(talk_seconds__gte=policies.min_talk_floor)
+        .exclude(active_private_line_exists())
+        .exclude(Exists(Assignment.objects.filter(call=OuterRef("pk"))))
+    )
+    if excluded_calls is not None:
+        qs = qs.exclude(pk__in=excluded_calls)
+    rows = qs.order_by("pk").values(
+        "id",
+        "agent_id",
+        "line_of_business_id",
+        "shift_id",
+        "direction",
+        "service_type",
+        "talk_seconds",
+        "agent__user_id",
+        "agent__team_id",
+    )
+    return [r for r in rows if r["talk_seconds"] >= policies.for_line(r["line_of_business_id"]).min_talk_seconds]
+
+
+def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(week_start, dt.time.min))
+    return start, start + dt.timedelta(days=7)
+
+
+def month_bounds(month_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    first = month_start.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(nxt, dt.time.min)),
+    )
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _lock_run(kind: str, period_start: dt.date, seed: int) -> SamplingRun:
+    SamplingRun.objects.get_or_create(kind=kind, period_start=period_start, defaults={"seed": seed})
+    return SamplingRun.objects.select_for_update().get(kind=kind, period_start=period_start)
+
+
+def _finish_run(run: SamplingRun, report: SamplingReport, started: float) -> None:
+    report.seconds = time.monotonic() - started
+    run.runs += 1
+    run.last_run_at = timezone.now()
+    run.last_added = report.added
+    run.last_seconds = report.seconds
+    run.last_report = report.as_dict()
+    run.save()
+
+
+def _existing_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counter]:
+    """Primary assignments (not double scoring) on each agent's calls in the period, by role."""
+    out: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values_list("call__agent_id", "evaluator_role")
+        .annotate(n=Count("pk"))
+        .values_list("call__agent_id", "evaluator_role", "n")
+    )
+    for agent_id, role, n in rows:
+        out[agent_id][role] += n
+    return out
+
+
+# --- agent quotas -----------------------------------------------------------------------------
+
+
+def sample_agent_week(
+    *,
+    week_start: dt.date,
+    seed: int = 0,
+    excluded_calls: QuerySet | Iterable[int] | None = None,
+    done_by_agent: dict[int, Counter] | None = None,
+    now: dt.datetime | None = None,
+) -> SamplingReport:
+    """Give every active agent their weekly target of the week's calls (DESIGN.md §3).
+
+    `done_by_agent`: regular evaluations already made of each agent's calls that week outside
+    any assignment, by evaluator role; they count toward the target and the role split.
+    """
+    started = time.monotonic()
+    week_start = monday(week_start)
+    now = now or timezone.now()
+    start, end = week_bounds(week_start)
+    report = SamplingReport(SamplingKind.AGENT_WEEK, week_start, (end - dt.timedelta(days=1)).date(), seed)
+    done_by_agent = done_by_agent or {}
+    with transaction.atomic():
+        run = _lock_run(SamplingKind.AGENT_WEEK, week_start, seed)
+        policies = PolicyBook()
+        calls = eligible_calls(start=start, end=end, policies=policies, excluded_calls=excluded_calls)
+        report.eligible_calls = len(calls)
+        by_agent: dict[int, list[dict]] = defaultdict(list)
+        for call in calls:
+            by_agent[call["agent_id"]].append(call)
+        tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start)}
+        existing = _existing_by_agent(start, end)
+        router = Router(week_start, policies)
+        agents = Agent.objects.filter(active=True).values_list("pk", "team_id", "user_id").order_by("pk")
+        rows: list[Assignment] = []
+        for agent_id, team_id, user_id in agents:
+            report.units += 1
+            policy = policies.for_team(team_id)
+            tier = tiers.get(agent_id)
+            target = tier.target if tier else policy.target_no_history
+            have = existing.get(agent_id, Counter()) + (done_by_agent.get(agent_id) or Counter())
+            need = target - sum(have.values())
+            if need <= 0:
+                continue
+            frame = by_agent.get(agent_id, [])
+            if len(frame) < need:
+                report.units_short += 1
+            rng = random.Random(f"{seed}:{week_start}:{agent_id}")
+            picks = _with_coaching(frame, need, tier, rng)
+            due = now + dt.timedelta(days=policy.due_days)
+            rows += _route(
+                picks,
+                have=have,
+                total=sum(have.values()) + len(picks),
+                team_id=team_id,
+                agent_user_id=user_id,
+                policy=policy,
+                router=router,
+                period_start=week_start,
+                due=due,
+                rng=rng,
+                report=report,
+            )
+        Assignment.objects.bulk_create(rows, batch_size=BULK)
+        report.added = len(rows)
+        _finish_run(run, report, started)
+    return report
+
+
+def _with_coaching(frame: list[dict], need: int, tier: AgentTier | None, rng: random.Random) -> list[tuple]:
+    """(call, reason, probability): coaching follow-ups on the plan's service types first (up to
+    half the need), the rest stratified at random."""
+    picks: list[tuple] = []
+    rest = frame
+    focus = set(tier.focus_service_types or []) if tier else set()
+    if focus:
+        matching = [c for c in frame if c["service_type"] in focus]
+        chosen = rng.sample(matching, min(len(matching), max(1, need // 2)))
+        picks = [(c, AssignmentReason.COACHING, None) for c in chosen]
+        chosen_ids = {c["id"] for c in chosen}
+        rest = [c for c in frame if c["id"] not in chosen_ids]
+    random_picks, probability = stratified_pick(rest, need - len(picks), rng)
+    return picks + [(c, AssignmentReason.RANDOM, round(probability, 6)) for c in random_picks]
+
+
+def _route(
+    picks: list[tuple],
+    *,
+    have: Counter,
+    total: int,
+    team_id: int,
+    agent_user_id: int | None,
+    policy: QuotaPolicy,
+    router: Router,
+    period_start: dt.date,
+    due: dt.datetime,
+    rng: random.Random,
+    report: SamplingReport,
+) -> list[Assignment]:
+    """Turn picks into assignments: roles by the policy's shares over the whole period's total
+    (existing work included), each to the least-loaded evaluator with capacity."""
+    shares = policy.shares()
+    targets = {role: shares[role] * total / 100 for role in ROLES}
+    current = Counter({role: have.get(role, 0) for role in ROLES})
+    rows = []
+    for call, reason, probability in picks:
+        allowed = set(ROLES)
+        evaluator = None
+        while allowed and evaluator is None:
+            role = next_role(targets, current, allowed)
+            evaluator = router.pick(role, team_id=team_id, agent_user_id=agent_user_id, policy=policy)
+            if evaluator is None:
+                allowed.discard(role)  # nobody of that role has capacity: the next role takes it
+        if evaluator is None:
+            report.unrouted += 1
+            continue
+        current[role] += 1
+        rows.append(
+            Assignment(
+                call_id=call["id"],
+                evaluator_id=evaluator,
+                evaluator_role=role,
+                reason=reason,
+                inclusion_probability=probability,
+                period_start=period_start,
+                due_at=due,
+            )
+        )
+        report.by_reason[reason] += 1
+        report.by_role[role] += 1
+        if reason == AssignmentReason.RANDOM and rng.random() * 100 < policy.double_scoring_percent:
+            second = router.pick(QA, team_id=team_id, agent_user_id=agent_user_id, policy=policy, exclude={evaluator})
+            if second is not None:
+                rows.append(
+                    Assignment(
+                        call_id=call["id"],
+                        evaluator_id=second,
+                        evaluator_role=QA,
+                        reason=AssignmentReason.DOUBLE_SCORING,
+                        inclusion_probability=probability,
+                        period_start=period_start,
+                        due_at=due,
+                    )
+                )
+                report.by_reason[AssignmentReason.DOUBLE_SCORING] += 1
+                report.by_role[QA] += 1
+    return rows
+
+
+# --- line top-up ------------------------------------------------------------------------------
+
+
+def _max_target(policies: PolicyBook, call: dict) -> int:
+    policy = policies.for_team(call["agent__team_id"])
+    return max(policy.target_for(t) for t in ("excellent", "good", "needs_improvement", "at_risk", "no_history"))
+
+
+def line_month_counts(start: dt.datetime, end: dt.datetime) -> Counter:
+    """Primary assignments on each line's calls in the period."""
+    return Counter(
+        dict(
+            Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
+            .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+            .exclude(status=AssignmentStatus.CANCELLED)
+            .values_list("call__line_of_business_id")
+            .annotate(n=Count("pk"))
+            .values_list("call__line_of_business_id", "n")
+        )
+    )
+
+
+def topup_line_month(
+    *,
+    month_start: dt.date,
+    until: dt.date | None = None,
+    seed: int = 0,
+    excluded_calls: QuerySet | Iterable[int] | None = None,
+    done_by_line: dict[int, int] | None = None,
+    now: dt.datetime | None = None,
+) -> SamplingReport:
+    """Top up each line of business below its monthly minimum, up to (never past) the minimum
+    and never past its top-up limit; calls up to `until` (exclusive) are the frame.
+
+    `done_by_line`: regular evaluations of the month's calls outside any assignment.
+    """
+    started = time.monotonic()
+    month_start = month_start.replace(day=1)
+    now = now or timezone.now()
+    start, end = month_bounds(month_start)
+    if until is not None:
+        end = min(end, timezone.make_aware(dt.datetime.combine(until, dt.time.min)))
+    report = SamplingReport(SamplingKind.LINE_MONTH, month_start, (end - dt.timedelta(seconds=1)).date(), seed)
+    done_by_line = done_by_line or {}
+    with transaction.atomic():
+        run = _lock_run(SamplingKind.LINE_MONTH, month_start, seed)
+        policies = PolicyBook()
+        full_start, full_end = month_bounds(month_start)
+        counts = line_month_counts(full_start, full_end)
+        calls = eligible_calls(start=start, end=end, policies=policies, excluded_calls=excluded_calls)
+        # A top-up never takes an agent past the largest weekly target: it covers the line, it
+        # does not pile onto one person.
+        load = _existing_by_agent(start, end)
+        calls = [c for c in calls if sum(load.get(c["agent_id"], Counter()).values()) < _max_target(policies, c)]
+        report.eligible_calls = len(calls)
+        by_line: dict[int, list[dict]] = defaultdict(list)
+        for call in calls:
+            by_line[call["line_of_business_id"]].append(call)
+        # Top-ups join the latest week of the frame: its assignments and capacity.
+        period_start = monday(timezone.localtime(end - dt.timedelta(seconds=1)).date())
+        router = Router(period_start, policies)
+        rows: list[Assignment] = []
+        for line_id in LineOfBusiness.objects.filter(active=True).order_by("pk").values_list("pk", flat=True):
+            report.units += 1
+            policy = policies.for_line(line_id)
+            have = counts.get(line_id, 0) + done_by_line.get(line_id, 0)
+            need = min(policy.line_month_floor, policy.line_month_cap) - have
+            if need <= 0:
+                continue
+            frame = by_line.get(line_id, [])
+            if len(frame) < need:
+                report.units_short += 1
+            rng = random.Random(f"{seed}:{month_start}:line:{line_id}")
+            picks, probability = stratified_pick(frame, need, rng)
+            share_order = sorted(ROLES, key=lambda r: -policy.shares()[r])
+            for call in picks:
+                evaluator = role = None
+                for role in share_order:
+                    evaluator = router.pick(
+                        role, team_id=call["agent__team_id"], agent_user_id=call["agent__user_id"], policy=policy
+                    )
+                    if evaluator is not None:
+                        break
+                if evaluator is None:
+                    report.unrouted += 1
+                    continue
+                rows.append(
+                    Assignment(
+                        call_id=call["id"],
+                        evaluator_id=evaluator,
+                        evaluator_role=role,
+                        reason=AssignmentReason.LINE_TOPUP,
+                        inclusion_probability=round(probability, 6),
+                        period_start=period_start,
+                        due_at=now + dt.timedelta(days=policy.due_days),
+                    )
+                )
+                report.by_reason[AssignmentReason.LINE_TOPUP] += 1
+                report.by_role[role] += 1
+        Assignment.objects.bulk_create(rows, batch_size=BULK)
+        report.added = len(rows)
+        _finish_run(run, report, started)
+    return report
