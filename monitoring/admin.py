@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Site,
     Team,
 )
+from .tasks import rederive_shifts
 
 
 @admin.register(Site)
@@ -41,6 +43,16 @@ class TeamAdmin(admin.ModelAdmin):
 @admin.register(Shift)
 class ShiftAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "start", "end", "priority"]
+
+    # Changing a window changes which shift past calls belong to: recompute them in the
+    # background once the change is committed.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: rederive_shifts.delay())
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: rederive_shifts.delay())
 
 
 @admin.register(Agent)

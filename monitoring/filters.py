@@ -1,11 +1,11 @@
 import django_filters
 
-from .models import Call, Direction
+from .models import MAX_ID, Call, Direction
 
 
 class CallFilter(django_filters.FilterSet):
     agent = django_filters.CharFilter(field_name="agent__employee_id")
-    team = django_filters.NumberFilter(field_name="agent__team_id")
+    team = django_filters.NumberFilter(field_name="agent__team_id", min_value=1, max_value=MAX_ID)
     line_of_business = django_filters.CharFilter(field_name="line_of_business__code")
     shift = django_filters.CharFilter(field_name="shift__code")
     direction = django_filters.ChoiceFilter(choices=Direction.choices)

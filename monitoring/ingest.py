@@ -84,7 +84,7 @@ def _int(value, name: str, errors: list, row: int, *, required=False, lo=None, h
         return default
     try:
         number = int(str(value).strip())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.append(RowError(row, name, _("'%(v)s' is not a whole number.") % {"v": value}))
         return default
     if (lo is not None and number < lo) or (hi is not None and number > hi):
@@ -113,8 +113,11 @@ def _parse_start(value, errors: list, row: int) -> dt.datetime | None:
                 )
             )
             return None
+    if not 2000 <= moment.year <= 2100:
+        errors.append(RowError(row, "start_time", _("%(v)s is not a plausible call date.") % {"v": value}))
+        return None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        moment = timezone.make_aware(moment)  # in the center's TIME_ZONE
     return moment
 
 
@@ -130,6 +133,9 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
     def text(name: str, max_length: int, required: bool = False) -> str:
         value = raw.get(name)
         value = "" if value is None else str(value).strip()
+        if any(ord(ch) < 32 for ch in value):
+            errors.append(RowError(row, name, _("Contains a line break or another control character.")))
+            value = ""
         if required and not value:
             errors.append(RowError(row, name, _("This field is required.")))
         elif len(value) > max_length:

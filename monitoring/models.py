@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# The largest primary key a database accepts: filters bound ids by it (a 400, not a 500).
+MAX_ID = 2**63 - 1
 
 
 class Site(models.Model):
@@ -231,11 +235,11 @@ def validate_transcript(value) -> None:
         if not isinstance(seg, dict) or "text" not in seg or "start" not in seg:
             raise ValidationError({"transcript": _("Segment %(i)s needs at least 'start' and 'text'.") % {"i": i}})
         try:
-            float(seg["start"])
-            if "end" in seg:
-                float(seg["end"])
-        except (TypeError, ValueError):
+            times = [float(seg["start"])] + ([float(seg["end"])] if "end" in seg else [])
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError({"transcript": _("Segment %(i)s has a non-numeric time.") % {"i": i}}) from None
+        if not all(math.isfinite(t) and 0 <= t <= 86_400 for t in times):
+            raise ValidationError({"transcript": _("Segment %(i)s has a time outside 0–86400 s.") % {"i": i}})
 
 
 class ListenLog(models.Model):

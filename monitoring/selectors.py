@@ -143,21 +143,32 @@ def center_overview(*, period: Period) -> dict:
 
 
 def team_summaries(*, user, period: Period) -> list[Team]:
-    in_period = Q(agents__calls__start_time__gte=period.start, agents__calls__start_time__lt=period.end)
-    return list(
+    """Visible teams with their month's call figures: the period filters the calls in WHERE (an
+    index range), so the page does not scan the whole call history."""
+    teams = list(
         teams_visible_to(user)
-        .annotate(
-            agent_count=Count("agents", filter=Q(agents__active=True), distinct=True),
-            calls=Count("agents__calls", filter=in_period),
-            avg_csat=Avg("agents__calls__csat", filter=in_period),
-            avg_handle=Avg(
-                F("agents__calls__talk_seconds") + F("agents__calls__hold_seconds") + F("agents__calls__acw_seconds"),
-                filter=in_period,
-            ),
-        )
+        .annotate(agent_count=Count("agents", filter=Q(agents__active=True), distinct=True))
         .prefetch_related("lines_of_business", "supervisors")
         .order_by("name")
     )
+    stats = {
+        row["agent__team_id"]: row
+        for row in Call.objects.filter(
+            start_time__gte=period.start, start_time__lt=period.end, agent__team_id__in=[t.pk for t in teams]
+        )
+        .values("agent__team_id")
+        .annotate(
+            calls=Count("id"),
+            avg_csat=Avg("csat"),
+            avg_handle=Avg(F("talk_seconds") + F("hold_seconds") + F("acw_seconds")),
+        )
+    }
+    for team in teams:
+        row = stats.get(team.pk, {})
+        team.calls = row.get("calls", 0)
+        team.avg_csat = row.get("avg_csat")
+        team.avg_handle = row.get("avg_handle")
+    return teams
 
 
 def agent_summaries(*, team: Team, period: Period) -> list[Agent]:

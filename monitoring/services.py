@@ -14,7 +14,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -107,6 +107,17 @@ def calls_import_csv(*, stream: io.TextIOBase) -> UpsertResult:
     Row numbers in errors are the file's line numbers (the header is line 1).
     """
     reader = csv.DictReader(stream)
+    try:
+        return _import_rows(reader)
+    except csv.Error as exc:
+        raise CallImportError([ingest.RowError(reader.line_num, "file", _("Not valid CSV: %(e)s") % {"e": exc})]) from None
+
+
+# A long call's transcript easily passes csv's default 128 KiB cell limit.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+def _import_rows(reader: csv.DictReader) -> UpsertResult:
     if not reader.fieldnames:
         raise CallImportError([ingest.RowError(1, "header", _("The file is empty or has no header row."))])
     header = [h.strip() for h in reader.fieldnames]
@@ -303,10 +314,11 @@ def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
     by_evaluator = defaultdict(list)
     for assignment in overdue[:5_000]:
         by_evaluator[assignment.evaluator].append(assignment)
-    messages, ids = [], []
+    sent = 0
     for evaluator, items in by_evaluator.items():
-        ids += [a.pk for a in items]
+        ids = [a.pk for a in items]
         if not evaluator.email:
+            Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
             continue
         lines = [
             f"- call {a.call.external_id} ({a.call.agent.name}), due {timezone.localtime(a.due_at):%Y-%m-%d %H:%M}"
@@ -316,11 +328,12 @@ def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
         body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: /queue/") % {
             "lines": "\n".join(lines)
         }
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [evaluator.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
-    Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
-    return len(messages)
+        # Sent, then marked, one evaluator at a time: a mail failure part-way leaves the rest
+        # unmarked for the next run, and nobody is mailed twice for the same reminder.
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [evaluator.email], fail_silently=False)
+        Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
+        sent += 1
+    return sent
 
 
 def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
@@ -354,12 +367,14 @@ def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
         raise ValidationError(
             {"to": _("%(u)s is not QA, a trainer, or a supervisor of this agent's team.") % {"u": to.username}}
         )
-    if Assignment.objects.filter(call=assignment.call_id, evaluator=to).exists():
-        raise ValidationError({"to": _("%(u)s already holds this call (double scoring).") % {"u": to.username}})
     with transaction.atomic():
+        # Re-checked under the row lock that evaluation_start also takes: an evaluator opening the
+        # call at this moment either wins (and this refuses) or waits for the reassignment.
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.status != AssignmentStatus.OPEN:
-            raise ValidationError({"assignment": _("Only open assignments can be reassigned.")})
+        if locked.status != AssignmentStatus.OPEN or locked.started_at is not None:
+            raise ValidationError({"assignment": _("Only open assignments not yet started can be reassigned.")})
+        if Assignment.objects.filter(call=locked.call_id, evaluator=to).exists():
+            raise ValidationError({"to": _("%(u)s already holds this call (double scoring).") % {"u": to.username}})
         locked.evaluator = to
         locked.evaluator_role = role
         locked._change_reason = f"reassigned by {by.username}"

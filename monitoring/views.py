@@ -18,7 +18,7 @@ from qa_platform.roles import ADMIN, CENTER_WIDE_ROLES, MANAGER, SUPERVISOR, has
 from . import selectors, services
 from .filters import CallFilter
 from .forms import CallImportForm
-from .models import ListenLog
+from .models import MAX_ID, ListenLog
 from .permissions import can_ingest_calls, can_see_calls
 from .recordings import recording_response
 
@@ -80,7 +80,7 @@ def agent_list(request):
     if query:
         agents = selectors.agents_search(agents, query)
     team = request.GET.get("team")
-    if team and team.isdigit():
+    if team and team.isdigit() and int(team) <= MAX_ID:
         agents = agents.filter(team_id=int(team))
     return render(
         request,

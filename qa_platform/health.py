@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> tuple[bool, str]:
@@ -13,7 +17,8 @@ def check_database() -> tuple[bool, str]:
             cursor.fetchone()
         return True, f"ok ({connection.vendor})"
     except Exception as exc:  # noqa: BLE001 - any failure is "down", reported as text
-        return False, f"error: {exc.__class__.__name__}: {exc}"
+        logger.warning("healthz: check failed: %s", exc)
+        return False, f"error: {exc.__class__.__name__}"  # details go to the log, not to anonymous callers
 
 
 def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
@@ -26,4 +31,5 @@ def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
         return True, "ok (redis)"
     except Exception as exc:  # noqa: BLE001
-        return False, f"error: {exc.__class__.__name__}: {exc}"
+        logger.warning("healthz: check failed: %s", exc)
+        return False, f"error: {exc.__class__.__name__}"  # details go to the log, not to anonymous callers

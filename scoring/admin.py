@@ -79,7 +79,17 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     list_select_related = ["call", "agent", "evaluator"]
     date_hierarchy = "created_at"
     inlines = [AnswerInline]
-    readonly_fields = ["total", "critical_failed"]
+    # State, score and what was scored change only through the services (scoring page, API),
+    # which keep the lifecycle rules and the history; the admin may fix the overall comment.
+    readonly_fields = [
+        "call", "agent", "evaluator", "evaluator_role", "method", "kind", "version", "assignment", "status",
+        "total", "critical_failed", "started_at", "draft_saved_at", "submitted_at", "feedback_due_at",
+        "feedback_delivered_at", "feedback_delivered_by", "feedback_reminded_at", "acknowledged_at",
+        "disputed_at", "resolved_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
     show_full_result_count = False
 
 

@@ -18,6 +18,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from monitoring.models import MAX_ID
+
 from . import selectors, services
 from .models import Evaluation, Kind, Status
 from .permissions import CanDeliverFeedback, CanResolveDispute, CanSeeEvaluations, IsEvaluatedAgent, IsEvaluator
@@ -61,8 +63,8 @@ class EvaluationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     evaluator = django_filters.CharFilter(field_name="evaluator__username", help_text="The evaluator's username.")
-    call = django_filters.NumberFilter(field_name="call_id")
-    team = django_filters.NumberFilter(field_name="agent__team_id")
+    call = django_filters.NumberFilter(field_name="call_id", min_value=1, max_value=MAX_ID)
+    team = django_filters.NumberFilter(field_name="agent__team_id", min_value=1, max_value=MAX_ID)
     critical_failed = django_filters.BooleanFilter()
     submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")

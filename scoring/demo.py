@@ -404,7 +404,10 @@ def _disputes(rng, org, evaluations, disputes_for, now) -> None:
             dispute.status = DisputeStatus.UPHELD
             dispute.resolved_by = org.users["qa"] if ev.evaluator_id != org.users["qa"].pk else org.qa_auditors[1]
             dispute.resolution = "Listened again: the evaluation stands."
-            dispute.resolved_at = now - dt.timedelta(days=1)
+            dispute.resolved_at = ev.resolved_at
             dispute.adjusted_total = ev.total
         rows.append(dispute)
     bulk_create_with_history(rows, Dispute, default_date=now)
+    for dispute, (index, _status) in zip(rows, disputes_for, strict=True):
+        # raised_at is set on insert; the demo's disputes were raised when the evaluation was.
+        Dispute.objects.filter(pk=dispute.pk).update(raised_at=evaluations[index].disputed_at)

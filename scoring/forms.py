@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from . import formula
 from .models import DisputeStatus, Kind, Method, ScorecardVersion, Status
-from .services import AnswerInput
+from .services import MAX_OFFSET_SECONDS, AnswerInput
 
 EVALUATOR_METHODS = [(value, label) for value, label in Method.choices if value != Method.SELF]
 
@@ -82,8 +82,8 @@ def answers_from_post(data, version: ScorecardVersion) -> list[AnswerInput]:
             try:
                 value = None if raw in ("", formula.NA) else int(raw)
                 time_offset = float(raw_time) if raw_time else None
-                if time_offset is not None and time_offset < 0:
-                    raise ValueError
+                if time_offset is not None and not (0 <= time_offset <= MAX_OFFSET_SECONDS):
+                    raise ValueError  # also refuses inf and nan
             except ValueError:
                 errors[f"criterion.{criterion.pk}"] = [_("Choose one of the offered answers.")]
                 continue

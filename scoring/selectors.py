@@ -20,15 +20,19 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     qs = Evaluation.objects.select_related(
         "call", "call__line_of_business", "agent", "agent__team", "evaluator", "version", "version__scorecard"
     )
+    agent = getattr(user, "agent", None) if getattr(user, "is_authenticated", False) else None
+    # Whatever other roles they hold, about their own calls a person sees only what an agent
+    # may: delivered regular evaluations and their own self-evaluations.
+    own_rule = Q(agent=agent) & ~(Q(kind=Kind.REGULAR, status__in=VISIBLE_TO_AGENT) | Q(kind=Kind.SELF, evaluator=user))
     if roles & CENTER_WIDE_ROLES:
-        return qs
+        return qs.exclude(own_rule) if agent is not None else qs
     scope = Q(evaluator=user) if roles else Q(pk__in=[])
     if SUPERVISOR in roles:
         scope |= Q(agent__team__supervisors=user, status__in=SCORED, kind=Kind.REGULAR)
-    agent = getattr(user, "agent", None) if getattr(user, "is_authenticated", False) else None
     if agent is not None:
         scope |= Q(agent=agent, kind=Kind.REGULAR, status__in=VISIBLE_TO_AGENT)
         scope |= Q(agent=agent, kind=Kind.SELF)
+        return qs.filter(scope).exclude(own_rule).distinct()
     return qs.filter(scope).distinct()
 
 

@@ -11,6 +11,7 @@ evaluation's state does not allow (409), `ValidationError` with field names for 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from monitoring.models import Assignment, AssignmentStatus, Call
+from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import is_private_line
 from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER, user_roles
 
@@ -47,6 +48,9 @@ from .models import (
 # Which role an evaluator scores in, when they hold several (most specific first).
 EVALUATOR_ROLE_ORDER = (QA, SUPERVISOR, TRAINER, MANAGER)
 RESOLVER_ROLES = frozenset({QA, MANAGER})
+
+
+MAX_OFFSET_SECONDS = 86_400
 
 
 class IllegalTransition(Exception):
@@ -106,7 +110,7 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
             weight = int(raw.get("weight"))
             if not 1 <= weight <= 100:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             err(f"{path}.weight", _("A weight is a whole number from 1 to 100."))
             weight = 0
         criteria = []
@@ -129,7 +133,7 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
                 points = int(c.get("points"))
                 if not 1 <= points <= MAX_POINTS:
                     raise ValueError
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 err(f"{cpath}.points", _("Points must be a whole number from 1 to %(max)s.") % {"max": MAX_POINTS})
                 points = 1
             scale_max = 1
@@ -138,7 +142,7 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
                     scale_max = int(c.get("scale_max"))
                     if not 1 <= scale_max <= 10:
                         raise ValueError
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     err(f"{cpath}.scale_max", _("A scale runs from 0 to k, with k from 1 to 10."))
                     scale_max = 1
             category = c.get("category") or Category.OTHER
@@ -213,9 +217,11 @@ def scorecard_publish(*, version: ScorecardVersion, by) -> ScorecardVersion:
         problems = scorecard_publish_problems(version)
         if problems:
             raise ValidationError({"sections": problems})
-        ScorecardVersion.objects.filter(scorecard=version.scorecard_id, status=VersionStatus.PUBLISHED).update(
-            status=VersionStatus.RETIRED
-        )
+        for previous in ScorecardVersion.objects.select_for_update().filter(
+            scorecard=version.scorecard_id, status=VersionStatus.PUBLISHED
+        ):
+            previous.status = VersionStatus.RETIRED
+            previous.save(update_fields=["status"])  # one row, kept in history
         version.status = VersionStatus.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = by
@@ -311,13 +317,25 @@ def evaluation_start(
     if assignment is None and kind == Kind.REGULAR:
         # Started from the call rather than the work queue: it still fulfils the evaluator's
         # open assignment of this call, so the assignment is closed on submit.
-        assignment = Assignment.objects.filter(
-            call=call, evaluator=by, status=AssignmentStatus.OPEN, evaluation__isnull=True
-        ).first()
+        assignment = (
+            Assignment.objects.filter(call=call, evaluator=by, status=AssignmentStatus.OPEN, evaluation__isnull=True)
+            .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+            .first()
+        )
     version = version or current_version_for_call(call)
     now = timezone.now()
     try:
         with transaction.atomic():
+            if assignment is not None:
+                # The row lock a reassignment also takes: whoever comes second sees the other's
+                # change (this refuses a call handed to someone else meanwhile).
+                assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+                if assignment.evaluator_id != by.pk:
+                    raise PermissionDenied(_("This assignment was handed to someone else."))
+                if assignment.started_at is None:
+                    # Written down in monitoring (with history), so a reassignment knows scoring began.
+                    assignment.started_at = now
+                    assignment.save(update_fields=["started_at"])
             evaluation = Evaluation.objects.create(
                 call=call,
                 agent_id=call.agent_id,
@@ -330,9 +348,6 @@ def evaluation_start(
                 status=Status.IN_PROGRESS,
                 started_at=now,
             )
-            if assignment is not None:
-                # Written down in monitoring, so a reassignment knows scoring has begun.
-                Assignment.objects.filter(pk=assignment.pk, started_at__isnull=True).update(started_at=now)
     except IntegrityError:  # a double click raced us: the other request created it
         return Evaluation.objects.get(call=call, evaluator=by, kind=kind)
     return evaluation
@@ -346,7 +361,10 @@ def evaluation_start_from_assignment(*, assignment: Assignment, by) -> Evaluatio
     existing = Evaluation.objects.filter(assignment=assignment).first()
     if existing:
         return existing
-    kind = Kind.REGULAR
+    # A double-scoring pick is a reliability check: it never counts toward the agent's
+    # performance and is never delivered to the agent (DESIGN.md §4), so it is scored as a
+    # calibration evaluation.
+    kind = Kind.CALIBRATION if assignment.reason == AssignmentReason.DOUBLE_SCORING else Kind.REGULAR
     return evaluation_start(call=assignment.call, by=by, kind=kind, assignment=assignment)
 
 
@@ -374,10 +392,12 @@ def parse_answers(raw: Any) -> list[AnswerInput]:
             criterion_id = int(item["criterion"])
             value = None if na or value in (None, "") else int(value)
             offset = None if offset in (None, "") else float(offset)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError({f"answers.{i}": _("Criterion, value and time must be numbers.")}) from None
-        if offset is not None and offset < 0:
-            raise ValidationError({f"answers.{i}.time_offset": _("A time in the recording cannot be negative.")})
+        if offset is not None and not (math.isfinite(offset) and 0 <= offset <= MAX_OFFSET_SECONDS):
+            raise ValidationError(
+                {f"answers.{i}.time_offset": _("A time in the recording is a number of seconds from 0 to 86400.")}
+            )
         parsed.append(
             AnswerInput(criterion_id, value, na, str(item.get("comment") or "")[:4000], offset)
         )
@@ -437,6 +457,9 @@ def evaluation_save_draft(
             )
         _write_answers(evaluation, answers)
         now = timezone.now()
+        # An autosave that only moves the "saved at" time is not worth a history row (the
+        # answers' own history records what changed); a status or summary change is.
+        routine = evaluation.status == Status.IN_PROGRESS and (summary is None or summary[:10000] == evaluation.summary)
         evaluation.status = Status.IN_PROGRESS
         evaluation.started_at = evaluation.started_at or now
         evaluation.draft_saved_at = now
@@ -444,7 +467,9 @@ def evaluation_save_draft(
         if summary is not None:
             evaluation.summary = summary[:10000]
             fields.append("summary")
+        evaluation.skip_history_when_saving = routine
         evaluation.save(update_fields=fields)
+        del evaluation.skip_history_when_saving
         return evaluation_score(Evaluation.objects.prefetch_related("answers", "version__sections__criteria").get(pk=evaluation.pk))
 
 
@@ -494,14 +519,17 @@ def evaluation_submit(
                 evaluation.feedback_delivered_by = by
         evaluation.save()
         if evaluation.assignment_id:
-            Assignment.objects.filter(pk=evaluation.assignment_id).update(
-                status=AssignmentStatus.DONE, completed_at=now
-            )
+            assignment = Assignment.objects.select_for_update().get(pk=evaluation.assignment_id)
+            assignment.status = AssignmentStatus.DONE
+            assignment.completed_at = now
+            assignment.save(update_fields=["status", "completed_at"])  # kept in the assignment's history
     return evaluation
 
 
 def can_deliver_feedback(evaluation: Evaluation, user) -> bool:
     roles = user_roles(user)
+    if _own_agent_id(user) == evaluation.agent_id:
+        return False  # nobody handles their own evaluation, whatever roles they hold
     if evaluation.evaluator_id == user.pk or MANAGER in roles:
         return True
     return SUPERVISOR in roles and evaluation.agent.team.supervisors.filter(pk=user.pk).exists()
@@ -563,7 +591,11 @@ def evaluation_dispute(*, evaluation: Evaluation, by, reason: str) -> Dispute:
 
 
 def can_resolve(evaluation: Evaluation, user) -> bool:
-    return bool(user_roles(user) & RESOLVER_ROLES) and evaluation.evaluator_id != user.pk
+    return (
+        bool(user_roles(user) & RESOLVER_ROLES)
+        and evaluation.evaluator_id != user.pk
+        and _own_agent_id(user) != evaluation.agent_id
+    )
 
 
 def evaluation_resolve_dispute(

@@ -48,7 +48,7 @@ def test_it_reports_a_failing_database_with_503(client):
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
-    assert body["database"] == "error: OperationalError: server closed the connection"
+    assert body["database"] == "error: OperationalError"  # the message itself goes to the log only
     assert body["broker"].startswith("ok")
 
 

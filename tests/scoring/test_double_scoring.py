@@ -1,0 +1,34 @@
+"""A double-scoring assignment is a reliability check: it never reaches the agent and never
+counts toward their performance."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from monitoring.models import Assignment, AssignmentStatus
+from scoring import services
+from scoring.models import Kind, Status
+from tests.scoring.factories import WORKED_ANSWERS, ScoringPersonas, answer_inputs
+
+
+class DoubleScoringTests(ScoringPersonas):
+    def test_the_second_score_is_a_calibration_that_the_agent_never_sees(self):
+        assignment = Assignment.objects.create(
+            call=self.call,
+            evaluator=self.qa2,
+            evaluator_role="qa",
+            reason="double_scoring",
+            period_start=timezone.localdate(),
+            due_at=timezone.now() + dt.timedelta(days=2),
+        )
+        evaluation = services.evaluation_start_from_assignment(assignment=assignment, by=self.qa2)
+        self.assertEqual(evaluation.kind, Kind.CALIBRATION)
+        services.evaluation_submit(
+            evaluation=evaluation, by=self.qa2, answers=answer_inputs(self.version, WORKED_ANSWERS)
+        )
+        evaluation.refresh_from_db()
+        assignment.refresh_from_db()
+        self.assertEqual(evaluation.status, Status.SUBMITTED)  # no feedback step for a calibration
+        self.assertIsNone(evaluation.feedback_delivered_at)
+        self.assertEqual(assignment.status, AssignmentStatus.DONE)
+        self.assertEqual(self.api(self.agent_user).get(self.url(evaluation)).status_code, 404)
