@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_progress
 
 urlpatterns = [
     path("queue/", views.work_queue, name="work-queue"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/dispute/", views.evaluation_dispute, name="evaluation-dispute"),
     path("evaluations/<int:pk>/resolve/", views.evaluation_resolve, name="evaluation-resolve"),
     path("disputes/", views.dispute_list, name="dispute-list"),
+    path("quotas/progress/", views_progress.quota_progress, name="quota-progress"),
+    path("quotas/progress/sample/", views_progress.quota_progress_sample, name="quota-progress-sample"),
+    path("assignments/<int:pk>/reassign/", views_progress.assignment_reassign, name="assignment-reassign"),
 ]

@@ -34,6 +34,7 @@ from .forms import DisputeForm, EvaluationFilterForm, ResolveForm, StartEvaluati
 from .models import SCORED, Answer, Dispute, DisputeStatus, Evaluation, Kind, Status
 from .permissions import can_see_evaluations
 from .serializers import explain
+from .views_progress import queue_context
 
 PAGE_SIZE = 50
 EVALUATOR_PAGE_ROLES = (QA, SUPERVISOR, TRAINER, MANAGER)
@@ -258,13 +259,9 @@ def work_queue(request):
 
 
 def _render_queue(request, status: int = 200):
-    queue = selectors.work_queue(request.user)
-    return render(
-        request,
-        "scoring/work_queue.html",
-        {"assignments": list(queue["assignments"]), "drafts": list(queue["drafts"])},
-        status=status,
-    )
+    # The queue's context (another evaluator's queue for managers, reassignment, the overdue
+    # banner) is built with the quota progress pages.
+    return render(request, "scoring/work_queue.html", queue_context(request), status=status)
 
 
 @login_required

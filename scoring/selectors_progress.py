@@ -1,0 +1,715 @@
+"""Quota progress (DESIGN.md §3): done / target per agent-week and line-month, each evaluator's
+load, and the assignment lists behind the work queue and reassignment.
+
+Every function takes the requesting user (where scope applies) and the period, and returns plain
+rows computed from a fixed number of grouped queries (values / annotate), however many agents,
+calls or evaluations there are; the Python that follows is linear in the rows.
+
+Scope: managers, admins, QA and trainers see every agent; a supervisor only their teams' agents
+(`monitoring.selectors.agents_visible_to`); agents and HR nothing (the views answer 403).
+
+Counting, for an agent-week (calls whose start falls in the ISO week, Monday 00:00 to Monday
+00:00 in the center's time zone):
+
+- target: the agent's `AgentTier.target` for the week (written by `planning.plan_week`); when no
+  tier was computed for that week, the no-history target of the agent's policy, marked as such.
+- assigned: primary assignments on the agent's calls of the week (reason other than double
+  scoring, status other than cancelled).
+- outside: regular evaluations of those calls made without an assignment (any status). The
+  sampler counts them toward the target, so they count as planned work here too.
+- done: those calls with a regular evaluation that has a final score (status in
+  `scoring.models.SCORED`). The second, blind score of a double-scored call is a calibration
+  evaluation and never counts (nor would a regular one fulfilling a double-scoring
+  assignment); a call scored twice counts once.
+
+An agent-week is **behind schedule** when any of these holds:
+
+1. *overdue*: one of its primary assignments is still open after its due time;
+2. *short*: assigned + outside < target — not enough work was routed to meet the target (too
+   few eligible calls, or no evaluator had capacity);
+3. *behind pace*: done < ⌊target × elapsed share of the due window⌋, where the due window runs
+   from when the week's work was routed (its first assignment's creation) to the latest due
+   time of its assignments, and the elapsed share is (now − start) / (end − start), clamped to
+   0..1. Early in the window nothing is expected; at its end the whole target is.
+
+A line-month (calls whose start falls in the calendar month) is **behind** when assigned +
+outside < the line's monthly minimum (under-covered), or done < ⌊minimum × elapsed share of the
+month⌋ (a month in the past has an elapsed share of 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monitoring import sampling
+from monitoring.models import (
+    Agent,
+    AgentTier,
+    Assignment,
+    AssignmentReason,
+    AssignmentStatus,
+    Call,
+    LineOfBusiness,
+    Team,
+    Tier,
+)
+from monitoring.selectors import Period, active_private_line_exists, agents_visible_to
+from qa_platform.roles import ADMIN, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
+
+from .models import SCORED, Evaluation, Kind
+
+PROGRESS_ROLES = (MANAGER, ADMIN, QA, TRAINER, SUPERVISOR)
+LOAD_ROLES = (MANAGER, ADMIN, QA)
+SAMPLING_ROLES = (MANAGER, ADMIN, QA)
+ASSIGNMENT_ROLES = (MANAGER, ADMIN, SUPERVISOR, QA, TRAINER)
+EVALUATOR_GROUPS = (QA, SUPERVISOR, TRAINER)
+PRIMARY_REASONS = tuple(r for r in AssignmentReason.values if r != AssignmentReason.DOUBLE_SCORING)
+TIER_ORDER = {Tier.AT_RISK: 0, Tier.NEEDS_IMPROVEMENT: 1, Tier.NO_HISTORY: 2, Tier.GOOD: 3, Tier.EXCELLENT: 4}
+NO_TIER = "none"
+WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def parse_week(value: str | None) -> dt.date | None:
+    """'2026-W46' → the Monday of that ISO week; None when blank or malformed."""
+    match = WEEK_RE.match(value or "")
+    if not match:
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def week_label(week_start: dt.date) -> str:
+    year, week, _day = week_start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_of_week(week_start: dt.date) -> Period:
+    """The month a week belongs to: its Thursday's (the ISO rule for years, applied to months)."""
+    thursday = week_start + dt.timedelta(days=3)
+    return Period(thursday.year, thursday.month)
+
+
+def parse_month(value: str | None) -> Period | None:
+    match = re.match(r"^\s*(\d{4})-(\d{1,2})\s*$", value or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return Period(year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+def elapsed_share(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> float:
+    """How much of [start, end] has passed at `now`, clamped to 0..1."""
+    if end <= start:
+        return 1.0 if now >= end else 0.0
+    return min(1.0, max(0.0, (now - start) / (end - start)))
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgentWeekRow:
+    agent_id: int
+    employee_id: str
+    name: str
+    team_id: int
+    team: str
+    tier: str | None
+    reason: str
+    average: Decimal | None
+    evaluations: int
+    ci_low: Decimal | None
+    ci_high: Decimal | None
+    straddles: bool
+    target: int
+    target_from_tier: bool
+    assigned: int = 0
+    outside: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    expected: int = 0
+
+    @property
+    def tier_label(self) -> str:
+        return str(Tier(self.tier).label) if self.tier else str(_("not computed"))
+
+    @property
+    def planned(self) -> int:
+        return self.assigned + self.outside
+
+    @property
+    def short(self) -> bool:
+        return self.planned < self.target
+
+    @property
+    def behind_pace(self) -> bool:
+        return self.done < self.expected
+
+    @property
+    def behind(self) -> bool:
+        return self.overdue > 0 or self.short or self.behind_pace
+
+    @property
+    def progress(self) -> float:
+        """done / target as a share (can exceed 1)."""
+        return self.done / self.target if self.target else 1.0
+
+    @property
+    def progress_pct(self) -> int:
+        return round(100 * self.progress)
+
+    @property
+    def bar_pct(self) -> int:
+        return min(100, self.progress_pct)
+
+    @property
+    def behind_reasons(self) -> list[str]:
+        out = []
+        if self.overdue:
+            out.append("overdue")
+        if self.short:
+            out.append("short")
+        if self.behind_pace:
+            out.append("pace")
+        return out
+
+
+@dataclass
+class LineMonthRow:
+    line_id: int
+    code: str
+    name: str
+    policy_id: int | None
+    policy_is_default: bool
+    minimum: int
+    cap: int
+    assigned: int = 0
+    outside: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+    eligible: int = 0
+    expected: int = 0
+
+    @property
+    def planned(self) -> int:
+        return self.assigned + self.outside
+
+    @property
+    def under_covered(self) -> bool:
+        return self.planned < self.minimum
+
+    @property
+    def behind_pace(self) -> bool:
+        return self.done < self.expected
+
+    @property
+    def behind(self) -> bool:
+        return self.under_covered or self.behind_pace
+
+    @property
+    def progress_pct(self) -> int:
+        return round(100 * self.done / self.minimum) if self.minimum else 100
+
+    @property
+    def bar_pct(self) -> int:
+        return min(100, self.progress_pct)
+
+    @property
+    def over_cap(self) -> bool:
+        return self.planned > self.cap
+
+
+@dataclass
+class EvaluatorLoadRow:
+    user_id: int
+    username: str
+    name: str
+    role: str
+    roles: list[str]
+    capacity: int
+    assigned: int = 0
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+    double_scoring: int = 0
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(self.role, self.role))
+
+    @property
+    def load_pct(self) -> int:
+        return round(100 * self.assigned / self.capacity) if self.capacity else 0
+
+    @property
+    def bar_pct(self) -> int:
+        return min(100, self.load_pct)
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.assigned > self.capacity
+
+
+@dataclass
+class Totals:
+    rows: int = 0
+    behind: int = 0
+    target: int = 0
+    assigned: int = 0
+    done: int = 0
+    overdue: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+# --- agent-weeks ------------------------------------------------------------------------------
+
+
+def _scoped_agents(user, week_start: dt.date, team: int | None) -> QuerySet[Agent]:
+    """The agents the user may see: active ones, and any with a tier computed for the week."""
+    has_tier = Exists(AgentTier.objects.filter(agent=OuterRef("pk"), week_start=week_start))
+    qs = agents_visible_to(user).filter(Q(active=True) | has_tier)
+    if team is not None:
+        qs = qs.filter(team_id=team)
+    return qs
+
+
+def agent_week_rows(
+    *,
+    user,
+    week_start: dt.date,
+    now: dt.datetime | None = None,
+    team: int | None = None,
+    tier: str | None = None,
+    behind: bool | None = None,
+) -> list[AgentWeekRow]:
+    """One row per agent in the user's scope for the week (see the module docstring)."""
+    now = now or timezone.now()
+    week_start = sampling.monday(week_start)
+    start, end = sampling.week_bounds(week_start)
+    agents_qs = _scoped_agents(user, week_start, team)
+    agent_ids = agents_qs.values("pk")
+    agents = list(agents_qs.order_by("name", "pk").values("pk", "employee_id", "name", "team_id", "team__name"))
+    if not agents:
+        return []
+    tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start, agent_id__in=agent_ids)}
+    policies = sampling.PolicyBook()
+
+    open_q = Q(status=AssignmentStatus.OPEN)
+    assignment_stats = {
+        r["call__agent_id"]: r
+        for r in Assignment.objects.filter(
+            call__start_time__gte=start, call__start_time__lt=end, call__agent_id__in=agent_ids
+        )
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values("call__agent_id")
+        .annotate(
+            assigned=Count("pk"),
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
+            first_created=Min("created_at"),
+            last_due=Max("due_at"),
+        )
+        .order_by()
+    }
+    evaluation_stats = {
+        r["agent_id"]: r
+        for r in Evaluation.objects.filter(
+            kind=Kind.REGULAR, call__start_time__gte=start, call__start_time__lt=end, agent_id__in=agent_ids
+        )
+        .values("agent_id")
+        .annotate(
+            done=Count(
+                "call_id",
+                filter=Q(status__in=SCORED) & (Q(assignment__isnull=True) | Q(assignment__reason__in=PRIMARY_REASONS)),
+                distinct=True,
+            ),
+            outside=Count("pk", filter=Q(assignment__isnull=True)),
+        )
+        .order_by()
+    }
+
+    rows = []
+    for a in agents:
+        t = tiers.get(a["pk"])
+        if t is not None:
+            target, from_tier = t.target, True
+        else:
+            target, from_tier = policies.for_team(a["team_id"]).target_no_history, False
+        row = AgentWeekRow(
+            agent_id=a["pk"],
+            employee_id=a["employee_id"],
+            name=a["name"],
+            team_id=a["team_id"],
+            team=a["team__name"],
+            tier=t.tier if t else None,
+            reason=t.reason if t else "",
+            average=t.average if t else None,
+            evaluations=t.evaluations if t else 0,
+            ci_low=t.ci_low if t else None,
+            ci_high=t.ci_high if t else None,
+            straddles=bool(t and t.straddles_boundary),
+            target=target,
+            target_from_tier=from_tier,
+        )
+        s = assignment_stats.get(a["pk"])
+        if s:
+            row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
+            row.window_start, row.window_end = s["first_created"], s["last_due"]
+            share = elapsed_share(row.window_start, row.window_end, now)
+            row.expected = math.floor(row.target * share + 1e-9)
+        e = evaluation_stats.get(a["pk"])
+        if e:
+            row.done, row.outside = e["done"], e["outside"]
+        rows.append(row)
+
+    if tier:
+        rows = [r for r in rows if (r.tier or NO_TIER) == tier]
+    if behind is not None:
+        rows = [r for r in rows if r.behind == behind]
+    return rows
+
+
+AGENT_SORTS = {
+    "agent": lambda r: (r.name.lower(), r.agent_id),
+    "team": lambda r: (r.team.lower(), r.name.lower(), r.agent_id),
+    "tier": lambda r: (TIER_ORDER.get(r.tier, 5), r.name.lower(), r.agent_id),
+    "average": lambda r: (r.average is None, r.average or 0, r.agent_id),
+    "target": lambda r: (r.target, r.agent_id),
+    "assigned": lambda r: (r.assigned, r.agent_id),
+    "done": lambda r: (r.done, r.agent_id),
+    "progress": lambda r: (r.progress, r.name.lower(), r.agent_id),
+    "behind": lambda r: (not r.behind, r.progress, r.name.lower(), r.agent_id),
+}
+DEFAULT_AGENT_SORT = "behind"
+
+
+def sort_rows(rows: list, sort: str | None, sorts: dict, default: str) -> tuple[list, str]:
+    """Sort by `sort` ("-" prefix: descending); unknown keys fall back to `default`."""
+    key = (sort or "").lstrip("-")
+    if key not in sorts:
+        sort, key = default, default.lstrip("-")
+    return sorted(rows, key=sorts[key], reverse=sort.startswith("-")), sort
+
+
+def agent_totals(rows: list[AgentWeekRow]) -> Totals:
+    return Totals(
+        rows=len(rows),
+        behind=sum(1 for r in rows if r.behind),
+        target=sum(r.target for r in rows),
+        assigned=sum(r.assigned for r in rows),
+        done=sum(r.done for r in rows),
+        overdue=sum(r.overdue for r in rows),
+    )
+
+
+# --- line-months ------------------------------------------------------------------------------
+
+
+def lines_visible_to(user) -> QuerySet[LineOfBusiness]:
+    """Lines a user follows on the progress page: all for center-wide roles, the lines their
+    teams handle for a supervisor (a line's numbers are the whole line's: a minimum is per line)."""
+    roles = user_roles(user)
+    qs = LineOfBusiness.objects.all()
+    if roles & {MANAGER, ADMIN, QA, TRAINER}:
+        return qs
+    if SUPERVISOR in roles:
+        return qs.filter(Exists(Team.objects.filter(lines_of_business=OuterRef("pk"), supervisors=user)))
+    return qs.none()
+
+
+def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> list[LineMonthRow]:
+    """One row per line of business the user follows, for a calendar month (module docstring)."""
+    now = now or timezone.now()
+    start, end = month.start, month.end
+    lines = list(
+        lines_visible_to(user)
+        .filter(
+            Q(active=True)
+            | Exists(Call.objects.filter(line_of_business=OuterRef("pk"), start_time__gte=start, start_time__lt=end))
+        )
+        .order_by("name", "pk")
+        .values("pk", "code", "name")
+    )
+    if not lines:
+        return []
+    line_ids = [line["pk"] for line in lines]
+    policies = sampling.PolicyBook()
+    open_q = Q(status=AssignmentStatus.OPEN)
+    assignment_stats = {
+        r["call__line_of_business_id"]: r
+        for r in Assignment.objects.filter(
+            call__start_time__gte=start, call__start_time__lt=end, call__line_of_business_id__in=line_ids
+        )
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values("call__line_of_business_id")
+        .annotate(
+            assigned=Count("pk"),
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
+        )
+        .order_by()
+    }
+    evaluation_stats = {
+        r["call__line_of_business_id"]: r
+        for r in Evaluation.objects.filter(
+            kind=Kind.REGULAR,
+            call__start_time__gte=start,
+            call__start_time__lt=end,
+            call__line_of_business_id__in=line_ids,
+        )
+        .values("call__line_of_business_id")
+        .annotate(
+            done=Count(
+                "call_id",
+                filter=Q(status__in=SCORED) & (Q(assignment__isnull=True) | Q(assignment__reason__in=PRIMARY_REASONS)),
+                distinct=True,
+            ),
+            outside=Count("pk", filter=Q(assignment__isnull=True)),
+        )
+        .order_by()
+    }
+    # Eligible so far: recorded, long enough for the line's policy, not on a private line.
+    min_talk = Case(
+        *[When(line_of_business_id=pk, then=Value(policies.for_line(pk).min_talk_seconds)) for pk in line_ids],
+        default=Value(policies.default.min_talk_seconds),
+        output_field=IntegerField(),
+    )
+    eligible = dict(
+        Call.objects.filter(start_time__gte=start, start_time__lt=min(end, now), line_of_business_id__in=line_ids)
+        .exclude(recording="")
+        .exclude(active_private_line_exists())
+        .annotate(min_talk=min_talk)
+        .filter(talk_seconds__gte=F("min_talk"))
+        .values("line_of_business_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("line_of_business_id", "n")
+    )
+    share = elapsed_share(start, end, now)
+    rows = []
+    for line in lines:
+        policy = policies.for_line(line["pk"])
+        row = LineMonthRow(
+            line_id=line["pk"],
+            code=line["code"],
+            name=line["name"],
+            policy_id=policy.pk,
+            policy_is_default=policy.line_of_business_id is None,
+            minimum=policy.line_month_floor,
+            cap=policy.line_month_cap,
+            eligible=eligible.get(line["pk"], 0),
+            expected=math.floor(policy.line_month_floor * share + 1e-9),
+        )
+        s = assignment_stats.get(line["pk"])
+        if s:
+            row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
+        e = evaluation_stats.get(line["pk"])
+        if e:
+            row.done, row.outside = e["done"], e["outside"]
+        rows.append(row)
+    return rows
+
+
+# --- evaluator load ---------------------------------------------------------------------------
+
+
+def primary_role(roles) -> str | None:
+    """The evaluator role work is routed by, as `assignment_reassign` picks it."""
+    for role in (QA, SUPERVISOR, TRAINER):
+        if role in roles:
+            return role
+    return None
+
+
+def evaluator_load_rows(*, week_start: dt.date, now: dt.datetime | None = None) -> list[EvaluatorLoadRow]:
+    """Each evaluator's assignments routed for the week (`period_start`) against the weekly
+    capacity of their role in the center default policy: open, overdue and done."""
+    now = now or timezone.now()
+    week_start = sampling.monday(week_start)
+    open_q = Q(status=AssignmentStatus.OPEN)
+    stats = {
+        r["evaluator_id"]: r
+        for r in Assignment.objects.filter(period_start=week_start)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values("evaluator_id")
+        .annotate(
+            assigned=Count("pk"),
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
+            done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
+            double_scoring=Count("pk", filter=Q(reason=AssignmentReason.DOUBLE_SCORING)),
+        )
+        .order_by()
+    }
+    User = get_user_model()
+    people: dict[int, dict] = {}
+    members = (
+        User.objects.filter(Q(is_active=True, groups__name__in=EVALUATOR_GROUPS) | Q(pk__in=list(stats)))
+        .values_list("pk", "username", "first_name", "last_name", "groups__name")
+        .order_by("pk")
+    )
+    for pk, username, first, last, group in members:
+        person = people.setdefault(
+            pk, {"username": username, "name": f"{first} {last}".strip() or username, "roles": set()}
+        )
+        if group:
+            person["roles"].add(group)
+    capacities = sampling.PolicyBook().default.capacities()
+    rows = []
+    for pk, person in people.items():
+        role = primary_role(person["roles"]) or QA
+        row = EvaluatorLoadRow(
+            user_id=pk,
+            username=person["username"],
+            name=person["name"],
+            role=role,
+            roles=sorted(person["roles"]),
+            capacity=capacities.get(role, 0),
+        )
+        s = stats.get(pk)
+        if s:
+            row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
+            row.done, row.double_scoring = s["done"], s["double_scoring"]
+        rows.append(row)
+    order = {QA: 0, SUPERVISOR: 1, TRAINER: 2}
+    rows.sort(key=lambda r: (order.get(r.role, 3), -r.assigned, r.name.lower()))
+    return rows
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    """Managers and admins: every assignment; a supervisor: their own and those on their teams'
+    agents' calls; QA and trainers: their own; anyone else: none."""
+    roles = user_roles(user)
+    qs = Assignment.objects.select_related(
+        "call", "call__agent", "call__agent__team", "call__line_of_business", "evaluator"
+    )
+    if roles & {MANAGER, ADMIN}:
+        return qs
+    if SUPERVISOR in roles:
+        return qs.filter(Q(evaluator=user) | Q(call__agent__team__supervisors=user)).distinct()
+    if roles & {QA, TRAINER}:
+        return qs.filter(evaluator=user)
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    username: str
+    name: str
+    role: str
+    open: int
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(self.role, self.role))
+
+
+class ReassignContext:
+    """What a page needs to offer reassignment on a list of assignments, in a fixed number of
+    queries: who may reassign each one, and to whom (QA, trainers and the supervisors of the
+    agent's team; never the agent, the current evaluator or someone who already holds the call),
+    least-loaded first within each role."""
+
+    def __init__(self, viewer, assignments: list[Assignment]):
+        self.viewer = viewer
+        roles = user_roles(viewer)
+        self.is_manager = MANAGER in roles
+        self.is_supervisor = SUPERVISOR in roles
+        self.team_supervisors: dict[int, set[int]] = defaultdict(set)
+        self.holders: dict[int, set[int]] = defaultdict(set)
+        self._people: list[tuple[int, str, str, frozenset, int]] = []  # (pk, username, name, roles, open)
+        if not assignments or not (self.is_manager or self.is_supervisor):
+            return  # nobody here may reassign anything: no queries
+        team_ids = {a.call.agent.team_id for a in assignments}
+        for team_id, user_id in Team.supervisors.through.objects.filter(team_id__in=team_ids).values_list(
+            "team_id", "user_id"
+        ):
+            self.team_supervisors[team_id].add(user_id)
+        for call_id, evaluator_id in Assignment.objects.filter(
+            call_id__in=[a.call_id for a in assignments]
+        ).values_list("call_id", "evaluator_id"):
+            self.holders[call_id].add(evaluator_id)
+        self._load_people({uid for ids in self.team_supervisors.values() for uid in ids})
+
+    def _load_people(self, supervisor_ids: set[int]) -> None:
+        User = get_user_model()
+        open_load = dict(
+            Assignment.objects.filter(status=AssignmentStatus.OPEN)
+            .values("evaluator_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("evaluator_id", "n")
+        )
+        people: dict[int, dict] = {}
+        for pk, username, first, last, group in User.objects.filter(
+            Q(groups__name__in=(QA, TRAINER)) | Q(pk__in=supervisor_ids, groups__name=SUPERVISOR), is_active=True
+        ).values_list("pk", "username", "first_name", "last_name", "groups__name"):
+            person = people.setdefault(
+                pk, {"username": username, "name": f"{first} {last}".strip() or username, "roles": set()}
+            )
+            person["roles"].add(group)
+        self._people = sorted(
+            ((pk, p["username"], p["name"], frozenset(p["roles"]), open_load.get(pk, 0)) for pk, p in people.items()),
+            key=lambda p: (p[4], p[2].lower()),
+        )
+
+    def can_reassign(self, assignment: Assignment) -> bool:
+        if assignment.status != AssignmentStatus.OPEN or assignment.started_at is not None:
+            return False
+        if self.is_manager:
+            return True
+        return self.is_supervisor and self.viewer.pk in self.team_supervisors.get(assignment.call.agent.team_id, ())
+
+    def candidates(self, assignment: Assignment) -> list[Candidate]:
+        """Who may take the assignment, with the role `assignment_reassign` would give them: QA
+        first, then the team's supervisors, then trainers; least-loaded first within a role."""
+        agent = assignment.call.agent
+        excluded = {agent.user_id, assignment.evaluator_id, *self.holders.get(assignment.call_id, ())}
+        team_sups = self.team_supervisors.get(agent.team_id, set())
+        by_role: dict[str, list[Candidate]] = {QA: [], SUPERVISOR: [], TRAINER: []}
+        for pk, username, name, roles, load in self._people:
+            if pk in excluded:
+                continue
+            if QA in roles:
+                role = QA
+            elif SUPERVISOR in roles and pk in team_sups:
+                role = SUPERVISOR
+            elif TRAINER in roles:
+                role = TRAINER
+            else:
+                continue
+            by_role[role].append(Candidate(pk, username, name, role, load))
+        return [*by_role[QA], *by_role[SUPERVISOR], *by_role[TRAINER]]
+
+    def annotate(self, assignments: list[Assignment]) -> list[Assignment]:
+        """Sets `may_reassign`, `reassign_to` and `week` on each assignment."""
+        for a in assignments:
+            a.may_reassign = self.can_reassign(a)
+            a.reassign_to = self.candidates(a) if a.may_reassign else []
+            a.week = week_label(a.period_start)
+        return assignments
