@@ -115,3 +115,15 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) var
+
+# Sampling benchmark (benchmarks/README.md): one week's plan on a seeded month, 200 and 2,000 agents,
+# on SQLite, then on PostgreSQL in a throwaway database when BENCH_POSTGRES_URL's server answers.
+BENCH_AGENTS ?= 200 2000
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: benchmark
+benchmark: install
+	$(PY) benchmarks/bench_sampling.py --agents $(BENCH_AGENTS)
+	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(BENCH_POSTGRES_URL)" 2>/dev/null; then \
+		$(PY) benchmarks/bench_sampling.py --agents $(BENCH_AGENTS) --postgres "$(BENCH_POSTGRES_URL)"; \
+	else echo "benchmark: no PostgreSQL at $(BENCH_POSTGRES_URL); PostgreSQL run skipped"; fi

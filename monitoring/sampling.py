@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, DateField, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from qa_platform.roles import QA, SUPERVISOR, TRAINER
@@ -254,6 +255,7 @@ def eligible_calls(
         "shift_id",
         "direction",
         "service_type",
+        "start_time",
         "talk_seconds",
         "agent__user_id",
         "agent__team_id",
@@ -333,6 +335,10 @@ def sample_agent_week(
     report = SamplingReport(SamplingKind.AGENT_WEEK, week_start, (end - dt.timedelta(days=1)).date(), seed)
     done_by_agent = done_by_agent or {}
     with transaction.atomic():
+        # Locks in one order everywhere (months, then the week): a month's final top-up running
+        # at the same time waits instead of picking the same calls.
+        for month in sorted({week_start.replace(day=1), (week_start + dt.timedelta(days=6)).replace(day=1)}):
+            _lock_run(SamplingKind.LINE_MONTH, month, seed)
         run = _lock_run(SamplingKind.AGENT_WEEK, week_start, seed)
         policies = PolicyBook()
         calls = eligible_calls(start=start, end=end, policies=policies, excluded_calls=excluded_calls)
@@ -467,6 +473,47 @@ def _max_target(policies: PolicyBook, call: dict) -> int:
     return max(policy.target_for(t) for t in ("excellent", "good", "needs_improvement", "at_risk", "no_history"))
 
 
+def _agent_week(call: dict) -> tuple[int, dt.date]:
+    return call["agent_id"], monday(timezone.localtime(call["start_time"]).date())
+
+
+def _existing_by_agent_week(start: dt.datetime, end: dt.datetime) -> dict[tuple[int, dt.date], Counter]:
+    """Primary assignments on each agent's calls in the period, by the calls' week and by role."""
+    out: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
+    rows = (
+        Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .annotate(week=TruncWeek("call__start_time", output_field=DateField()))
+        .values_list("call__agent_id", "week", "evaluator_role")
+        .annotate(n=Count("pk"))
+        .values_list("call__agent_id", "week", "evaluator_role", "n")
+    )
+    for agent_id, week, role, n in rows:
+        out[(agent_id, week)][role] += n
+    return out
+
+
+def _pick_with_room(frame: list[dict], need: int, rng: random.Random, room: Counter) -> tuple[list[dict], float]:
+    """Stratified picks that skip agent-weeks with no `room` left; skipped picks are replaced
+    from the rest of the frame. The probability is the first draw's n / N."""
+    frame = [c for c in frame if room[_agent_week(c)] > 0]
+    picked, probability = stratified_pick(frame, need, rng)
+    chosen: list[dict] = []
+    while picked:
+        for call in picked:
+            key = _agent_week(call)
+            if room[key] > 0 and len(chosen) < need:
+                room[key] -= 1
+                chosen.append(call)
+        if len(chosen) >= need:
+            break
+        taken = {c["id"] for c in chosen}
+        frame = [c for c in frame if c["id"] not in taken and room[_agent_week(c)] > 0]
+        picked, _ = stratified_pick(frame, need - len(chosen), rng)
+    return chosen, probability
+
+
 def line_month_counts(start: dt.datetime, end: dt.datetime) -> Counter:
     """Primary assignments on each line's calls in the period."""
     return Counter(
@@ -509,10 +556,21 @@ def topup_line_month(
         full_start, full_end = month_bounds(month_start)
         counts = line_month_counts(full_start, full_end)
         calls = eligible_calls(start=start, end=end, policies=policies, excluded_calls=excluded_calls)
-        # A top-up never takes an agent past the largest weekly target: it covers the line, it
-        # does not pile onto one person.
-        load = _existing_by_agent(start, end)
-        calls = [c for c in calls if sum(load.get(c["agent_id"], Counter()).values()) < _max_target(policies, c)]
+        # A top-up never takes an agent past the largest weekly target in any week: it covers the
+        # line, it does not pile onto one person. Counted per week of the calls (a month-to-date
+        # count would shut out everyone after a week or two, leaving small lines uncovered), over
+        # whole weeks (one that straddles the month's edges counts its calls on both sides), and
+        # the top-up's own picks count as they are made.
+        load = _existing_by_agent_week(
+            week_bounds(monday(timezone.localtime(start).date()))[0],
+            week_bounds(monday(timezone.localtime(end - dt.timedelta(seconds=1)).date()))[1],
+        )
+        room: Counter = Counter()
+        for call in calls:
+            key = _agent_week(call)
+            if key not in room:
+                room[key] = _max_target(policies, call) - sum(load[key].values())
+        calls = [c for c in calls if room[_agent_week(c)] > 0]
         report.eligible_calls = len(calls)
         by_line: dict[int, list[dict]] = defaultdict(list)
         for call in calls:
@@ -532,19 +590,25 @@ def topup_line_month(
             if len(frame) < need:
                 report.units_short += 1
             rng = random.Random(f"{seed}:{month_start}:line:{line_id}")
-            picks, probability = stratified_pick(frame, need, rng)
-            share_order = sorted(ROLES, key=lambda r: -policy.shares()[r])
+            picks, probability = _pick_with_room(frame, need, rng, room)
+            shares = policy.shares()
             for call in picks:
-                evaluator = role = None
-                for role in share_order:
+                # Each top-up joins its agent-week's split by role (DESIGN.md §3: 70/20/10), so the
+                # agent's evaluators stay within one call of the policy.
+                current = load[_agent_week(call)]
+                targets = {r: shares[r] * (sum(current.values()) + 1) / 100 for r in ROLES}
+                allowed, evaluator, role = set(ROLES), None, None
+                while allowed and evaluator is None:
+                    role = next_role(targets, current, allowed)
                     evaluator = router.pick(
                         role, team_id=call["agent__team_id"], agent_user_id=call["agent__user_id"], policy=policy
                     )
-                    if evaluator is not None:
-                        break
+                    if evaluator is None:
+                        allowed.discard(role)
                 if evaluator is None:
                     report.unrouted += 1
                     continue
+                current[role] += 1
                 rows.append(
                     Assignment(
                         call_id=call["id"],

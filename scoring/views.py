@@ -9,9 +9,6 @@ status (403 wrong person, 409 wrong state, 400 bad input), never a 500.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +17,6 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,10 +25,23 @@ from monitoring.selectors import calls_visible_to, is_private_line
 from qa_platform.permissions import role_required
 from qa_platform.roles import AGENT, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
 
-from . import formula, selectors, services
+from . import selectors, services
 from .forms import DisputeForm, EvaluationFilterForm, ResolveForm, StartEvaluationForm, answers_from_post
 from .models import SCORED, Answer, Dispute, DisputeStatus, Evaluation, Kind, Status
 from .permissions import can_see_evaluations
+from .presenters import (
+    SectionRow,
+    api_urls,
+    call_is_visible,
+    can_hear,
+    error_messages,
+    flash_errors,
+    js_strings,
+    own_agent_id,
+    scorecard_rows,
+    scorecard_structure,
+    value_label,
+)
 from .serializers import explain
 from .views_progress import queue_context
 
@@ -41,215 +50,6 @@ EVALUATOR_PAGE_ROLES = (QA, SUPERVISOR, TRAINER, MANAGER)
 RESOLVER_PAGE_ROLES = (QA, MANAGER)
 # The resolver's answers are written just after the dispute's resolved_at is taken.
 _SLACK = dt.timedelta(seconds=5)
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _own_agent_id(user) -> int | None:
-    agent = getattr(user, "agent", None)
-    return agent.pk if agent is not None else None
-
-
-def _error_messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}
-
-
-def _flash(request, exc: ValidationError) -> None:
-    for msgs in _error_messages(exc).values():
-        for msg in msgs:
-            messages.error(request, msg)
-
-
-def _answer_key(answer) -> str:
-    """The radio value an answer selects: "1"/"0" for yes/no, "0".."k" for a scale, "na"."""
-    if answer is None:
-        return ""
-    if answer.is_na:
-        return formula.NA
-    return "" if answer.value is None else str(answer.value)
-
-
-def _value_label(criterion, answer) -> str:
-    if answer is None or (answer.value is None and not answer.is_na):
-        return _("not answered")
-    if answer.is_na:
-        return _("N/A")
-    if criterion.kind == formula.YES_NO:
-        return _("Yes") if answer.value else _("No")
-    return _("%(v)s of %(k)s") % {"v": answer.value, "k": criterion.scale_max}
-
-
-def _points(value: Fraction) -> str:
-    """Points for display: 5, 7.5, 3.33."""
-    rounded = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{rounded.quantize(Decimal('0.01')).normalize():f}"
-
-
-def mmss(seconds: float | None) -> str:
-    """A time in the recording as m:ss, truncated like the player's clock (scoring.js agrees)."""
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-@dataclass
-class CriterionRow:
-    criterion: object
-    answer: object | None
-    options: list[tuple[str, str]]
-    selected: str
-    value_label: str = ""
-    earned: str = ""
-    counterpart: str | None = None  # the other evaluation's answer (self vs. auditor)
-    error: list[str] = field(default_factory=list)
-
-    @property
-    def comment(self) -> str:
-        return self.answer.comment if self.answer else ""
-
-    @property
-    def time_offset(self) -> float | None:
-        return self.answer.time_offset if self.answer else None
-
-    @property
-    def time_label(self) -> str:
-        return mmss(self.time_offset)
-
-
-@dataclass
-class SectionRow:
-    section: object
-    criteria: list[CriterionRow]
-
-
-def _options(criterion) -> list[tuple[str, str]]:
-    if criterion.kind == formula.YES_NO:
-        options = [("1", _("Yes")), ("0", _("No"))]
-    else:
-        options = [(str(v), str(v)) for v in range(criterion.scale_max + 1)]
-    if criterion.allow_na:
-        options.append((formula.NA, _("N/A")))
-    return options
-
-
-def scorecard_rows(
-    evaluation: Evaluation,
-    *,
-    answers: dict | None = None,
-    counterpart: Evaluation | None = None,
-    errors: dict[str, list[str]] | None = None,
-) -> list[SectionRow]:
-    """The version's sections and criteria with each criterion's answer, built from the
-    prefetched data (selectors.with_scorecard) so templates run no query per criterion."""
-    if answers is None:
-        answers = {a.criterion_id: a for a in evaluation.answers.all()}
-    other = {a.criterion_id: a for a in counterpart.answers.all()} if counterpart else {}
-    errors = errors or {}
-    rows = []
-    for section in evaluation.version.sections.all():
-        criteria = []
-        for c in section.criteria.all():
-            answer = answers.get(c.pk)
-            earned = ""
-            if answer is not None and not answer.is_na and answer.value is not None:
-                earned = _points(c.spec().earned(answer.value))
-            criteria.append(
-                CriterionRow(
-                    criterion=c,
-                    answer=answer,
-                    options=_options(c),
-                    selected=_answer_key(answer),
-                    value_label=_value_label(c, answer),
-                    earned=earned,
-                    counterpart=_value_label(c, other.get(c.pk)) if counterpart else None,
-                    error=errors.get(f"criterion.{c.pk}", []),
-                )
-            )
-        rows.append(SectionRow(section=section, criteria=criteria))
-    return rows
-
-
-def scorecard_structure(evaluation: Evaluation) -> dict:
-    """The scorecard as data for static/js/scoring.js (embedded with json_script)."""
-    version = evaluation.version
-    return {
-        "evaluation": evaluation.pk,
-        "criticalZeroes": version.critical_zeroes,
-        "sections": [
-            {
-                "id": s.pk,
-                "title": s.title,
-                "weight": s.weight,
-                "criteria": [
-                    {
-                        "id": c.pk,
-                        "text": c.text,
-                        "kind": c.kind,
-                        "points": c.points,
-                        "scaleMax": c.scale_max if c.kind == formula.SCALE else 1,
-                        "critical": c.critical,
-                        "allowNa": c.allow_na,
-                    }
-                    for c in s.criteria.all()
-                ],
-            }
-            for s in version.sections.all()
-        ],
-    }
-
-
-def js_strings() -> dict[str, str]:
-    """Everything static/js/scoring.js says, translated here (no JavaScript catalogue needed)."""
-    return {
-        "saving": _("Saving…"),
-        "saved": _("Saved %(time)s"),
-        "unsaved": _("Unsaved changes"),
-        "saveFailed": _("Not saved: %(reason)s"),
-        "network": _("the server could not be reached; your answers are kept here and saved on the next change."),
-        "conflict": _("This evaluation can no longer be changed: %(reason)s"),
-        "forbidden": _("You may not change this evaluation."),
-        "notAnswered": _("'%(criterion)s' is not answered."),
-        "unansweredCount": _("%(n)s criteria are not answered yet; the first is '%(criterion)s'."),
-        "answered": _("%(n)s of %(total)s answered"),
-        "submitting": _("Submitting…"),
-        "submitFailed": _("Not submitted: %(reason)s"),
-        "fixErrors": _("Correct the marked criteria, then submit again."),
-        "criticalFailed": _("Critical item failed: %(items)s"),
-        "criticalZeroed": _("The total is 0.0 because a critical item failed (%(raw)s before)."),
-        "criticalFlagged": _("Flagged only: this scorecard does not zero the total."),
-        "dropped": _("dropped: all N/A"),
-        "noTotal": _("–"),
-        "serverTotal": _("server score %(total)s"),
-        "serverDiffers": _("The server's score is %(server)s; it replaces the %(local)s computed here."),
-        "markedAt": _("Marked at %(time)s; play from there"),
-        "noPlayer": _("There is no recording to mark."),
-        "leave": _("Your last changes are not saved yet."),
-        "changed": _("changed (was %(was)s)"),
-    }
-
-
-def _api_urls(evaluation: Evaluation) -> dict[str, str]:
-    return {
-        "answers": reverse("api-evaluation-answers", args=[evaluation.pk]),
-        "submit": reverse("api-evaluation-submit", args=[evaluation.pk]),
-        "detail": reverse("evaluation-detail", args=[evaluation.pk]),
-    }
-
-
-def _call_visible(user, evaluation: Evaluation) -> bool:
-    return calls_visible_to(user).filter(pk=evaluation.call_id).exists()
-
-
-def _can_hear(user, evaluation: Evaluation) -> bool:
-    """The page's player is for those allowed to hear the call (HR never; agents their own)."""
-    return bool(evaluation.call.recording) and _call_visible(user, evaluation)
-
-
-# --- work queue and starting --------------------------------------------------------------------
 
 
 @role_required(*EVALUATOR_PAGE_ROLES)
@@ -277,7 +77,7 @@ def assignment_open(request, pk: int):
         messages.error(request, exc.message)
         return _render_queue(request, status=409)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
         return _render_queue(request, status=400)
     return redirect("evaluation-score", pk=evaluation.pk)
 
@@ -295,7 +95,7 @@ def evaluation_start(request, call_id: int):
             messages.error(request, str(exc) or _("You may not evaluate this call."))
             status = 403
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
             status = 400
         else:
             return redirect("evaluation-score", pk=evaluation.pk)
@@ -309,7 +109,7 @@ def evaluation_start(request, call_id: int):
 def evaluation_self_start(request, call_id: int):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
     status = 200
-    if _own_agent_id(request.user) != call.agent_id:
+    if own_agent_id(request.user) != call.agent_id:
         raise PermissionDenied(_("A self-evaluation is of one of your own calls."))
     if request.method == "POST":
         try:
@@ -318,7 +118,7 @@ def evaluation_self_start(request, call_id: int):
             messages.error(request, str(exc) or _("You may not evaluate this call."))
             status = 403
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
             status = 400
         else:
             return redirect("evaluation-score", pk=evaluation.pk)
@@ -333,7 +133,7 @@ def _render_start(request, call, form, *, status: int, self_evaluation: bool):
         scorecard_problem = ""
     except ValidationError as exc:
         version = None
-        scorecard_problem = " ".join(m for msgs in _error_messages(exc).values() for m in msgs)
+        scorecard_problem = " ".join(m for msgs in error_messages(exc).values() for m in msgs)
     return render(
         request,
         "scoring/evaluation_start.html",
@@ -363,7 +163,7 @@ def evaluation_score(request, pk: int):
         messages.info(request, _("This evaluation is %(s)s.") % {"s": evaluation.get_status_display()})
         return redirect("evaluation-detail", pk=evaluation.pk)
     structure = scorecard_structure(evaluation)
-    structure["urls"] = _api_urls(evaluation)
+    structure["urls"] = api_urls(evaluation)
     structure["strings"] = js_strings()
     structure["mode"] = "score"
     return render(
@@ -374,7 +174,7 @@ def evaluation_score(request, pk: int):
             "call": evaluation.call,
             "rows": scorecard_rows(evaluation),
             "structure": structure,
-            "can_hear": _can_hear(request.user, evaluation),
+            "can_hear": can_hear(request.user, evaluation),
             "score": explain(services.evaluation_score(evaluation)),
             "deliver_choice": evaluation.kind == Kind.REGULAR,
         },
@@ -438,8 +238,8 @@ def _adjusted_answers(evaluation: Evaluation, rows: list[SectionRow]) -> dict[in
                 items.append(
                     {
                         "criterion": criterion,
-                        "before": _value_label(criterion, old),
-                        "after": _value_label(criterion, new),
+                        "before": value_label(criterion, old),
+                        "after": value_label(criterion, new),
                     }
                 )
         changes[dispute.pk] = items
@@ -478,8 +278,8 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
                 "dropped_weight": 0 if s["counted"] else s["weight"],
             }
         )
-    is_agent = _own_agent_id(user) == evaluation.agent_id
-    call_visible = _call_visible(user, evaluation)
+    is_agent = own_agent_id(user) == evaluation.agent_id
+    call_visible = call_is_visible(user, evaluation)
     disputes = list(evaluation.disputes.all())
     adjustments = _adjusted_answers(evaluation, rows)
     for d in disputes:
@@ -548,7 +348,7 @@ def _act(request, pk: int, action, success: str, *, form=None):
         status = 409
     except ValidationError as exc:
         # Errors on a field of the page's form go under that field; the rest are messages.
-        for name, msgs in _error_messages(exc).items():
+        for name, msgs in error_messages(exc).items():
             for msg in msgs:
                 if form is not None and name in form.fields:
                     form.add_error(name, msg)
@@ -657,7 +457,7 @@ def evaluation_resolve(request, pk: int):
             posted = answers_from_post(request.POST, evaluation.version)
         except ValidationError as exc:
             posted = []
-            errors = _error_messages(exc)
+            errors = error_messages(exc)
         answers_map = {**current, **{a.criterion_id: _Posted(a) for a in posted}}
         if form.is_valid() and not errors:
             outcome = form.cleaned_data["outcome"]
@@ -677,7 +477,7 @@ def evaluation_resolve(request, pk: int):
                 messages.error(request, exc.message)
                 status = 409
             except ValidationError as exc:
-                errors = _error_messages(exc)
+                errors = error_messages(exc)
                 status = 400
             else:
                 messages.success(
@@ -704,7 +504,7 @@ def evaluation_resolve(request, pk: int):
             "rows": scorecard_rows(evaluation, answers=answers_map, errors=errors),
             "general_errors": general,
             "structure": structure,
-            "can_hear": _can_hear(request.user, evaluation),
+            "can_hear": can_hear(request.user, evaluation),
         },
         status=status,
     )
@@ -718,7 +518,7 @@ def evaluation_resolve(request, pk: int):
 def evaluation_list(request):
     _require_evaluation_roles(request.user)
     roles = user_roles(request.user)
-    own_agent = _own_agent_id(request.user)
+    own_agent = own_agent_id(request.user)
     agent_only = roles <= {AGENT}
     qs = selectors.evaluations_visible_to(request.user)
     form = EvaluationFilterForm(request.GET or None)

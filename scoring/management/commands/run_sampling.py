@@ -40,7 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  tiers computed          {plan.tiers:>8,}")
         self.stdout.write(f"  eligible calls          {a.eligible_calls:>8,}")
         self.stdout.write(f"  agents considered       {a.units:>8,}  (short of eligible calls: {a.units_short})")
-        self.stdout.write(f"  agent-quota assignments {a.added:>8,}  {dict(a.by_reason)}  by role {dict(a.by_role)}")
+        reasons = ", ".join(f"{str(k)} {v}" for k, v in sorted(a.by_reason.items()))
+        roles = ", ".join(f"{str(k)} {v}" for k, v in sorted(a.by_role.items()))
+        self.stdout.write(f"  agent-quota assignments {a.added:>8,}  ({reasons}; by role: {roles})")
         for report in plan.lines:
             self.stdout.write(
                 f"  line top-up {report.period_start:%Y-%m}     {report.added:>8,}  "
