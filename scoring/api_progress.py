@@ -34,6 +34,7 @@ from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Ti
 from qa_platform.permissions import HasRole
 
 from . import planning
+from . import selectors_assignments as assignment_selectors
 from . import selectors_progress as progress
 
 # --- serializers ------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["due_at", "pk"]
 
     def get_queryset(self):
-        return progress.assignments_visible_to(self.request.user).order_by("due_at", "pk")
+        return assignment_selectors.assignments_visible_to(self.request.user).order_by("due_at", "pk")
 
     @extend_schema(
         summary="Reassign an open assignment",

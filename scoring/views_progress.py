@@ -34,6 +34,7 @@ from qa_platform.permissions import role_required
 from qa_platform.roles import MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, has_role, user_roles
 
 from . import planning, selectors
+from . import selectors_assignments as assignment_selectors
 from . import selectors_progress as progress
 
 PAGE_SIZE = 50
@@ -201,7 +202,7 @@ def queue_context(request) -> dict:
             raise Http404(_("No such evaluator."))
     queue = selectors.work_queue(evaluator)
     assignments = list(queue["assignments"])
-    progress.ReassignContext(request.user, assignments).annotate(assignments)
+    assignment_selectors.ReassignContext(request.user, assignments).annotate(assignments)
     now = timezone.now()
     overdue = sum(1 for a in assignments if a.due_at < now)
     context = {
@@ -255,7 +256,7 @@ def assignment_reassign(request, pk: int):
         return _render_reassign(
             request, assignment, status=403, error=_("Only a manager, or the agent's supervisor, reassigns work.")
         )
-    ctx = progress.ReassignContext(request.user, [assignment])
+    ctx = assignment_selectors.ReassignContext(request.user, [assignment])
     is_team_lead = request.user.pk in ctx.team_supervisors.get(assignment.call.agent.team_id, ())
     if MANAGER not in roles and not is_team_lead:
         return _render_reassign(
