@@ -7,7 +7,7 @@ qa, trainer, manager, admin → all; hr → none (HR sees numbers through the ex
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from monitoring.models import Assignment, AssignmentStatus
 from qa_platform.roles import CENTER_WIDE_ROLES, SUPERVISOR, user_roles
@@ -24,6 +24,13 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     # Whatever other roles they hold, about their own calls a person sees only what an agent
     # may: delivered regular evaluations and their own self-evaluations.
     own_rule = Q(agent=agent) & ~(Q(kind=Kind.REGULAR, status__in=VISIBLE_TO_AGENT) | Q(kind=Kind.SELF, evaluator=user))
+    # Blind scoring: while someone still has an open assignment on a call (double scoring, or
+    # the first score of it), they see nobody else's evaluation of that call.
+    qs = qs.alias(
+        scoring_blind=Exists(
+            Assignment.objects.filter(call=OuterRef("call_id"), evaluator=user.pk, status=AssignmentStatus.OPEN)
+        )
+    ).filter(Q(scoring_blind=False) | Q(evaluator=user.pk))
     if roles & CENTER_WIDE_ROLES:
         return qs.exclude(own_rule) if agent is not None else qs
     scope = Q(evaluator=user) if roles else Q(pk__in=[])

@@ -32,3 +32,23 @@ class DoubleScoringTests(ScoringPersonas):
         self.assertIsNone(evaluation.feedback_delivered_at)
         self.assertEqual(assignment.status, AssignmentStatus.DONE)
         self.assertEqual(self.api(self.agent_user).get(self.url(evaluation)).status_code, 404)
+
+
+class BlindScoringTests(ScoringPersonas):
+    def test_a_second_scorer_does_not_see_the_first_score_until_done(self):
+        first = services.evaluation_start(call=self.call, by=self.qa, version=self.version)
+        services.evaluation_submit(evaluation=first, by=self.qa, answers=answer_inputs(self.version, WORKED_ANSWERS))
+        assignment = Assignment.objects.create(
+            call=self.call,
+            evaluator=self.qa2,
+            evaluator_role="qa",
+            reason="double_scoring",
+            period_start=timezone.localdate(),
+            due_at=timezone.now() + dt.timedelta(days=2),
+        )
+        api = self.api(self.qa2)
+        self.assertEqual(api.get(self.url(first)).status_code, 404)
+        self.assertEqual(api.get("/api/v1/evaluations/", {"call": self.call.pk}).json()["count"], 0)
+        second = services.evaluation_start_from_assignment(assignment=assignment, by=self.qa2)
+        services.evaluation_submit(evaluation=second, by=self.qa2, answers=answer_inputs(self.version, WORKED_ANSWERS))
+        self.assertEqual(api.get(self.url(first)).status_code, 200)
