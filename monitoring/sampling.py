@@ -19,7 +19,10 @@ whole run back (one transaction), and unique constraints forbid duplicates whate
 
 Allocation across strata is proportional with systematic rounding from a random start, so a
 stratum's expected sample is exactly n × N_h / N and every call in the frame has the same
-inclusion probability n / N, which each assignment records (for unbiased estimates later).
+inclusion probability n / N, which each assignment records (for unbiased estimates later) —
+counting only the picks actually routed; a focus service type's calls in an agent's random part
+also carry their chance of escaping the coaching draw; targeted picks (coaching, or a top-up
+the per-agent-week limit shaped) record none.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -194,7 +198,11 @@ class Router:
     def __init__(self, period_start: dt.date, policies: PolicyBook) -> None:
         User = get_user_model()
         self.policies = policies
-        members = User.objects.filter(is_active=True, groups__name__in=ROLES).values_list("pk", "groups__name")
+        members = (
+            User.objects.filter(is_active=True, groups__name__in=ROLES)
+            .values_list("pk", "groups__name")
+            .order_by("pk", "groups__name")
+        )
         self.by_role: dict[str, list[int]] = defaultdict(list)
         for user_id, role in members:
             if user_id not in self.by_role[role]:
@@ -202,7 +210,10 @@ class Router:
         for ids in self.by_role.values():
             ids.sort()
         self.team_supervisors: dict[int, list[int]] = defaultdict(list)
-        for team_id, user_id in Team.supervisors.through.objects.values_list("team_id", "user_id"):
+        # Ordered: the supervisors' order breaks load ties in `pick`, so it must not depend on
+        # how the database happens to return the through table.
+        supervisors = Team.supervisors.through.objects.order_by("team_id", "user_id").values_list("team_id", "user_id")
+        for team_id, user_id in supervisors:
             if user_id in self.by_role[SUPERVISOR]:
                 self.team_supervisors[team_id].append(user_id)
         self.load: Counter = Counter(
@@ -279,6 +290,25 @@ def month_bounds(month_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+ISO_WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # weeks outside these years are refused (no date overflow at the edges)
+
+
+def parse_iso_week(value: str | None) -> dt.date | None:
+    """'2026-W46' → the Monday of that ISO week; None when blank, malformed, not a week of that
+    year, or outside the years 2000–2100. The one week parser (pages, API, command)."""
+    match = ISO_WEEK_RE.match(value or "")
+    if not match:
+        return None
+    year, week = int(match[1]), int(match[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    try:
+        return dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None
 
 
 def _lock_run(kind: str, period_start: dt.date, seed: int) -> SamplingRun:
@@ -364,9 +394,9 @@ def sample_agent_week(
             if len(frame) < need:
                 report.units_short += 1
             rng = random.Random(f"{seed}:{week_start}:{agent_id}")
-            picks = _with_coaching(frame, need, tier, rng)
+            picks, random_frame, escape = _with_coaching(frame, need, tier, rng)
             due = now + dt.timedelta(days=policy.due_days)
-            rows += _route(
+            routed = _route(
                 picks,
                 have=have,
                 total=sum(have.values()) + len(picks),
@@ -379,17 +409,25 @@ def sample_agent_week(
                 rng=rng,
                 report=report,
             )
+            _record_random_probability(routed, random_frame, escape)
+            rows += routed
         Assignment.objects.bulk_create(rows, batch_size=BULK)
         report.added = len(rows)
         _finish_run(run, report, started)
     return report
 
 
-def _with_coaching(frame: list[dict], need: int, tier: AgentTier | None, rng: random.Random) -> list[tuple]:
-    """(call, reason, probability): coaching follow-ups on the plan's service types first (up to
-    half the need), the rest stratified at random."""
+def _with_coaching(
+    frame: list[dict], need: int, tier: AgentTier | None, rng: random.Random
+) -> tuple[list[tuple], int, dict[int, float]]:
+    """(call, reason, probability) picks: coaching follow-ups on the plan's service types first
+    (up to half the need; targeted, so no probability), the rest stratified at random. Also the
+    size of the random part's frame, and for the focus calls left in it the chance they had of
+    escaping the coaching draw (1 − chosen / matching): a focus call is in the random frame only
+    if the coaching draw passed it over, so its inclusion probability is p × that."""
     picks: list[tuple] = []
     rest = frame
+    escape: dict[int, float] = {}
     focus = set(tier.focus_service_types or []) if tier else set()
     if focus:
         matching = [c for c in frame if c["service_type"] in focus]
@@ -397,8 +435,23 @@ def _with_coaching(frame: list[dict], need: int, tier: AgentTier | None, rng: ra
         picks = [(c, AssignmentReason.COACHING, None) for c in chosen]
         chosen_ids = {c["id"] for c in chosen}
         rest = [c for c in frame if c["id"] not in chosen_ids]
+        if matching:
+            left = 1 - len(chosen) / len(matching)
+            escape = {c["id"]: left for c in matching if c["id"] not in chosen_ids}
     random_picks, probability = stratified_pick(rest, need - len(picks), rng)
-    return picks + [(c, AssignmentReason.RANDOM, round(probability, 6)) for c in random_picks]
+    picks += [(c, AssignmentReason.RANDOM, round(probability * escape.get(c["id"], 1.0), 6)) for c in random_picks]
+    return picks, len(rest), escape
+
+
+def _record_random_probability(rows: list[Assignment], frame_size: int, escape: dict[int, float]) -> None:
+    """Set the inclusion probability of the random picks (and their double-scoring copies) from
+    what was actually routed: picks no evaluator could take were dropped, so each call of the
+    frame ended up assigned with probability routed / N (times its coaching escape chance)."""
+    routed = {r.call_id for r in rows if r.reason == AssignmentReason.RANDOM}
+    p = min(1.0, len(routed) / frame_size) if frame_size else 0.0
+    for row in rows:
+        if row.reason in (AssignmentReason.RANDOM, AssignmentReason.DOUBLE_SCORING):
+            row.inclusion_probability = round(p * escape.get(row.call_id, 1.0), 6)
 
 
 def _route(
@@ -494,16 +547,25 @@ def _existing_by_agent_week(start: dt.datetime, end: dt.datetime) -> dict[tuple[
     return out
 
 
-def _pick_with_room(frame: list[dict], need: int, rng: random.Random, room: Counter) -> tuple[list[dict], float]:
+def _pick_with_room(
+    frame: list[dict], need: int, rng: random.Random, room: Counter, *, limited: bool = False
+) -> tuple[list[dict], int | None]:
     """Stratified picks that skip agent-weeks with no `room` left; skipped picks are replaced
-    from the rest of the frame. The probability is the first draw's n / N."""
+    from the rest of the frame. Returns the picks and the size N of the frame they were drawn
+    from — or None when the room limit shut calls out of the frame (`limited`, or here) or a
+    redraw was needed: the picks are then targeted, with no design probability to record."""
+    size = len(frame)
     frame = [c for c in frame if room[_agent_week(c)] > 0]
-    picked, probability = stratified_pick(frame, need, rng)
+    limited = limited or len(frame) < size
+    picked, _probability = stratified_pick(frame, need, rng)
+    n_frame: int | None = len(frame)
     chosen: list[dict] = []
     while picked:
         for call in picked:
             key = _agent_week(call)
-            if room[key] > 0 and len(chosen) < need:
+            if room[key] <= 0:
+                limited = True  # a pick the room limit skipped: what follows is targeted
+            elif len(chosen) < need:
                 room[key] -= 1
                 chosen.append(call)
         if len(chosen) >= need:
@@ -511,7 +573,7 @@ def _pick_with_room(frame: list[dict], need: int, rng: random.Random, room: Coun
         taken = {c["id"] for c in chosen}
         frame = [c for c in frame if c["id"] not in taken and room[_agent_week(c)] > 0]
         picked, _ = stratified_pick(frame, need - len(chosen), rng)
-    return chosen, probability
+    return chosen, None if limited else n_frame
 
 
 def line_month_counts(start: dt.datetime, end: dt.datetime) -> Counter:
@@ -570,6 +632,7 @@ def topup_line_month(
             key = _agent_week(call)
             if key not in room:
                 room[key] = _max_target(policies, call) - sum(load[key].values())
+        limited_lines = {c["line_of_business_id"] for c in calls if room[_agent_week(c)] <= 0}
         calls = [c for c in calls if room[_agent_week(c)] > 0]
         report.eligible_calls = len(calls)
         by_line: dict[int, list[dict]] = defaultdict(list)
@@ -590,7 +653,8 @@ def topup_line_month(
             if len(frame) < need:
                 report.units_short += 1
             rng = random.Random(f"{seed}:{month_start}:line:{line_id}")
-            picks, probability = _pick_with_room(frame, need, rng, room)
+            picks, frame_size = _pick_with_room(frame, need, rng, room, limited=line_id in limited_lines)
+            line_rows: list[Assignment] = []
             shares = policy.shares()
             for call in picks:
                 # Each top-up joins its agent-week's split by role (DESIGN.md §3: 70/20/10), so the
@@ -609,19 +673,25 @@ def topup_line_month(
                     report.unrouted += 1
                     continue
                 current[role] += 1
-                rows.append(
+                line_rows.append(
                     Assignment(
                         call_id=call["id"],
                         evaluator_id=evaluator,
                         evaluator_role=role,
                         reason=AssignmentReason.LINE_TOPUP,
-                        inclusion_probability=round(probability, 6),
                         period_start=period_start,
                         due_at=now + dt.timedelta(days=policy.due_days),
                     )
                 )
                 report.by_reason[AssignmentReason.LINE_TOPUP] += 1
                 report.by_role[role] += 1
+            # Known only after routing: picks nobody could take were dropped (routed / N), and a
+            # frame the room limit cut or a redraw makes the picks targeted (None).
+            if frame_size:
+                probability = round(min(1.0, len(line_rows) / frame_size), 6)
+                for row in line_rows:
+                    row.inclusion_probability = probability
+            rows += line_rows
         Assignment.objects.bulk_create(rows, batch_size=BULK)
         report.added = len(rows)
         _finish_run(run, report, started)

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER, user_roles
 
 from . import ingest
 from .models import Assignment, AssignmentStatus, Call, ListenLog, Shift
+from .sampling import PolicyBook
 from .selectors import is_private_line
 
 UPSERT_BATCH_SIZE = 2_000
@@ -301,38 +301,55 @@ def listen_log(*, call: Call, user, byte_range: str = "", ip_address: str | None
 REMIND_EVERY = dt.timedelta(hours=20)
 
 
+def _overdue(now: dt.datetime):
+    return Assignment.objects.filter(status=AssignmentStatus.OPEN, due_at__lt=now).filter(
+        Q(overdue_reminded_at__isnull=True) | Q(overdue_reminded_at__lt=now - REMIND_EVERY)
+    )
+
+
 def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
     """One e-mail per evaluator listing their overdue open assignments; each assignment is
-    mentioned at most once every REMIND_EVERY. Returns the number of e-mails sent."""
+    mentioned at most once every REMIND_EVERY. Returns the number of e-mails sent.
+
+    Safe to run twice at once: each evaluator's batch is selected again, under row locks that
+    skip rows another run holds (`skip_locked`), inside a transaction per evaluator, and only
+    then mailed and marked — a concurrent run finds those rows locked or already marked."""
     now = now or timezone.now()
-    overdue = (
-        Assignment.objects.filter(status=AssignmentStatus.OPEN, due_at__lt=now)
-        .filter(Q(overdue_reminded_at__isnull=True) | Q(overdue_reminded_at__lt=now - REMIND_EVERY))
-        .select_related("evaluator", "call", "call__agent")
-        .order_by("evaluator_id", "due_at")
-    )
-    by_evaluator = defaultdict(list)
-    for assignment in overdue[:5_000]:
-        by_evaluator[assignment.evaluator].append(assignment)
+    evaluator_ids = list(_overdue(now).order_by("evaluator_id").values_list("evaluator_id", flat=True).distinct())
     sent = 0
-    for evaluator, items in by_evaluator.items():
-        ids = [a.pk for a in items]
-        if not evaluator.email:
+    budget = 5_000
+    for evaluator_id in evaluator_ids:
+        if budget <= 0:
+            break
+        with transaction.atomic():
+            items = list(
+                _overdue(now)
+                .filter(evaluator_id=evaluator_id)
+                .select_related("evaluator", "call", "call__agent")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("due_at", "pk")[:budget]
+            )
+            if not items:
+                continue
+            budget -= len(items)
+            evaluator = items[0].evaluator
+            ids = [a.pk for a in items]
+            if not evaluator.email:
+                Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
+                continue
+            lines = [
+                f"- call {a.call.external_id} ({a.call.agent.name}), due {timezone.localtime(a.due_at):%Y-%m-%d %H:%M}"
+                for a in items
+            ]
+            subject = _("%(n)s overdue call(s) in your QA work queue") % {"n": len(items)}
+            body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: /queue/") % {
+                "lines": "\n".join(lines)
+            }
+            # Sent, then marked, one evaluator at a time: a mail failure part-way leaves the rest
+            # unmarked for the next run, and nobody is mailed twice for the same reminder.
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [evaluator.email], fail_silently=False)
             Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
-            continue
-        lines = [
-            f"- call {a.call.external_id} ({a.call.agent.name}), due {timezone.localtime(a.due_at):%Y-%m-%d %H:%M}"
-            for a in items
-        ]
-        subject = _("%(n)s overdue call(s) in your QA work queue") % {"n": len(items)}
-        body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: /queue/") % {
-            "lines": "\n".join(lines)
-        }
-        # Sent, then marked, one evaluator at a time: a mail failure part-way leaves the rest
-        # unmarked for the next run, and nobody is mailed twice for the same reminder.
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [evaluator.email], fail_silently=False)
-        Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
-        sent += 1
+            sent += 1
     return sent
 
 
@@ -375,8 +392,21 @@ def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
             raise ValidationError({"assignment": _("Only open assignments not yet started can be reassigned.")})
         if Assignment.objects.filter(call=locked.call_id, evaluator=to).exists():
             raise ValidationError({"to": _("%(u)s already holds this call (double scoring).") % {"u": to.username}})
+        # `evaluations` is the reverse relation scoring's Evaluation declares on Call, looked up
+        # by name through the ORM — not an import: monitoring still never imports scoring.
+        if Call.objects.filter(pk=locked.call_id, evaluations__evaluator=to).exists():
+            raise ValidationError({"to": _("%(u)s has already evaluated this call.") % {"u": to.username}})
         locked.evaluator = to
         locked.evaluator_role = role
+        # The new evaluator gets their own overdue reminder, and work already overdue gets a
+        # fresh due window (the policy's due days from now) rather than arriving late.
+        locked.overdue_reminded_at = None
+        fields = ["evaluator", "evaluator_role", "overdue_reminded_at"]
+        now = timezone.now()
+        if locked.due_at < now:
+            line_id = Call.objects.filter(pk=locked.call_id).values_list("line_of_business_id", flat=True).first()
+            locked.due_at = now + dt.timedelta(days=PolicyBook().for_line(line_id).due_days)
+            fields.append("due_at")
         locked._change_reason = f"reassigned by {by.username}"
-        locked.save(update_fields=["evaluator", "evaluator_role"])
+        locked.save(update_fields=fields)
     return locked

@@ -16,7 +16,7 @@ from qa_platform.roles import ADMIN, MANAGER, QA, SUPERVISOR, TRAINER, has_role
 
 from . import services_quota
 from .forms_quota import QuotaPolicyForm
-from .models import LineOfBusiness, QuotaPolicy
+from .models import MAX_ID, LineOfBusiness, QuotaPolicy
 from .services_quota import POLICY_GROUPS, policy_values
 
 POLICY_EDITORS = (MANAGER, ADMIN)
@@ -160,7 +160,8 @@ def policy_edit(request, pk: int):
 def policy_create(request):
     """A line's own policy, prefilled from the center default; created only when saved."""
     raw = request.POST.get("line") if request.method == "POST" else request.GET.get("line")
-    line = get_object_or_404(LineOfBusiness, pk=raw) if raw and str(raw).isdigit() else None
+    valid = bool(raw) and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID
+    line = get_object_or_404(LineOfBusiness, pk=raw) if valid else None
     if line is None:
         messages.error(request, _("Choose the line of business the override is for."))
         return redirect("quota-policy-list")

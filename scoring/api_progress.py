@@ -19,18 +19,17 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 
 from monitoring import services as monitoring_services
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Tier
+from monitoring.models import MAX_ID, Assignment, AssignmentReason, AssignmentStatus, Tier
 from qa_platform.permissions import HasRole
 
 from . import planning
@@ -201,7 +200,7 @@ class AgentProgressView(_RowsView):
     def get(self, request):
         week = _week(request)
         team = request.query_params.get("team")
-        if team not in (None, "") and not str(team).isdigit():
+        if team not in (None, "") and not (team.isascii() and team.isdigit() and int(team) <= MAX_ID):
             raise exceptions.ValidationError({"team": [_("A team id is a number.")]})
         tier = request.query_params.get("tier") or None
         if tier is not None and tier not in (*Tier.values, progress.NO_TIER):
@@ -227,8 +226,8 @@ class LineProgressView(_RowsView):
     @extend_schema(
         summary="Quota progress per line-month",
         description="Each line of business's monthly minimum and top-up limit, assigned, done and eligible calls "
-        "so far. Behind = assigned + evaluations outside assignments < minimum, or done < ⌊minimum × elapsed "
-        "share of the month⌋.",
+        "so far. Behind = assigned + evaluations outside assignments < minimum, or done < the line's "
+        "assignments already due (at most the minimum).",
         parameters=[
             OpenApiParameter("month", str, description="e.g. 2026-11 (default: the month of the last complete week)"),
             OpenApiParameter("behind", bool),

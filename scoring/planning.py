@@ -21,11 +21,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from monitoring import sampling
-from monitoring.models import Agent, AgentTier, Tier
+from monitoring.models import (
+    Agent,
+    AgentTier,
+    Assignment,
+    AssignmentReason,
+    AssignmentStatus,
+    SamplingKind,
+    SamplingRun,
+    Tier,
+)
 from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER
 
 from .models import SCORED, Evaluation, Kind
@@ -103,8 +112,14 @@ def classify(
 
 
 def agent_tiers_refresh(*, week_start: dt.date) -> int:
-    """Compute and store every active agent's tier for the week (one upsert, a few queries)."""
+    """Compute and store every active agent's tier for the week (one upsert, a few queries).
+
+    A week already sampled keeps its tiers: its assignments were drawn from them, and the
+    progress page measures the week against them, so a later run (or a late evaluation) must
+    not rewrite them. Returns the number of tiers the week has."""
     week_start = sampling.monday(week_start)
+    if SamplingRun.objects.filter(kind=SamplingKind.AGENT_WEEK, period_start=week_start, runs__gt=0).exists():
+        return AgentTier.objects.filter(week_start=week_start).count()
     policies = sampling.PolicyBook()
     longest = max([policies.default.trailing_weeks, *(p.trailing_weeks for p in policies.by_line.values())])
     start, _ = sampling.week_bounds(week_start - dt.timedelta(weeks=longest))
@@ -174,31 +189,48 @@ def evaluated_calls() -> QuerySet:
     return Evaluation.objects.filter(kind__in=(Kind.REGULAR, Kind.CALIBRATION)).values("call_id")
 
 
-def _done_outside_assignments(start: dt.datetime, end: dt.datetime) -> QuerySet:
+def outside_evaluations(start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """Regular evaluations of the period's calls made without an assignment, on calls that have
+    no primary assignment (not double scoring, not cancelled): the planned work the assignments
+    do not already count. Count them by DISTINCT call_id — a call scored ad hoc by two people is
+    one call. The one definition the sampler (`done_by_agent`, `done_by_line`) and the progress
+    page (`selectors_progress`) share."""
+    primary = (
+        Assignment.objects.filter(call=OuterRef("call_id"))
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+    )
     return Evaluation.objects.filter(
         kind=Kind.REGULAR, assignment__isnull=True, call__start_time__gte=start, call__start_time__lt=end
-    )
+    ).exclude(Exists(primary))
 
 
 def done_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counter]:
+    """Distinct calls evaluated outside assignments, per agent and evaluator role; a call scored
+    by several people counts once, for the role of its earliest evaluation."""
     out: dict[int, Counter] = defaultdict(Counter)
+    seen: set[int] = set()
     rows = (
-        _done_outside_assignments(start, end)
-        .values_list("agent_id", "evaluator_role")
-        .annotate(n=Count("pk"))
-        .values_list("agent_id", "evaluator_role", "n")
+        outside_evaluations(start, end)
+        .order_by("call_id", "created_at", "pk")
+        .values_list("call_id", "agent_id", "evaluator_role")
     )
-    for agent_id, role, n in rows:
-        out[agent_id][ROLE_OF.get(role, QA)] += n
+    for call_id, agent_id, role in rows.iterator(chunk_size=10_000):
+        if call_id in seen:
+            continue
+        seen.add(call_id)
+        out[agent_id][ROLE_OF.get(role, QA)] += 1
     return out
 
 
 def done_by_line(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """Distinct calls evaluated outside assignments, per line of business."""
     rows = (
-        _done_outside_assignments(start, end)
+        outside_evaluations(start, end)
         .values_list("call__line_of_business_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("call_id", distinct=True))
         .values_list("call__line_of_business_id", "n")
+        .order_by()
     )
     return dict(rows)
 

@@ -6,7 +6,9 @@ rows computed from a fixed number of grouped queries (values / annotate), howeve
 calls or evaluations there are; the Python that follows is linear in the rows.
 
 Scope: managers, admins, QA and trainers see every agent; a supervisor only their teams' agents
-(`monitoring.selectors.agents_visible_to`); agents and HR nothing (the views answer 403).
+(`progress_agents`, which — unlike `monitoring.selectors.agents_visible_to` — gives HR nothing, so a
+person who is both HR and a supervisor sees only their teams); agents and HR nothing (the views
+answer 403).
 
 Counting, for an agent-week (calls whose start falls in the ISO week, Monday 00:00 to Monday
 00:00 in the center's time zone):
@@ -15,8 +17,10 @@ Counting, for an agent-week (calls whose start falls in the ISO week, Monday 00:
   tier was computed for that week, the no-history target of the agent's policy, marked as such.
 - assigned: primary assignments on the agent's calls of the week (reason other than double
   scoring, status other than cancelled).
-- outside: regular evaluations of those calls made without an assignment (any status). The
-  sampler counts them toward the target, so they count as planned work here too.
+- outside: distinct calls of the week evaluated (regular, any status) without an assignment
+  and with no primary assignment (`planning.outside_evaluations`). The sampler counts them
+  toward the target, so they count as planned work here too; a call counts once however many
+  people scored it, and not at all when an assignment already counts it.
 - done: those calls with a regular evaluation that has a final score (status in
   `scoring.models.SCORED`). The second, blind score of a double-scored call is a calibration
   evaluation and never counts (nor would a regular one fulfilling a double-scoring
@@ -33,8 +37,10 @@ An agent-week is **behind schedule** when any of these holds:
    0..1. Early in the window nothing is expected; at its end the whole target is.
 
 A line-month (calls whose start falls in the calendar month) is **behind** when assigned +
-outside < the line's monthly minimum (under-covered), or done < ⌊minimum × elapsed share of the
-month⌋ (a month in the past has an elapsed share of 1).
+outside < the line's monthly minimum (under-covered), or *behind pace*: done < the number of the
+line's primary assignments already due by now (capped at the minimum). Work is routed the
+Monday after each week and due some days later, so the calendar share of the month would call
+nearly every line behind for most of the month; the assignments' due times say what is expected.
 """
 
 from __future__ import annotations
@@ -62,9 +68,10 @@ from monitoring.models import (
     Team,
     Tier,
 )
-from monitoring.selectors import Period, active_private_line_exists, agents_visible_to
-from qa_platform.roles import ADMIN, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
+from monitoring.selectors import Period, active_private_line_exists
+from qa_platform.roles import ADMIN, CENTER_WIDE_ROLES, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
 
+from . import planning
 from .models import SCORED, Evaluation, Kind
 
 PROGRESS_ROLES = (MANAGER, ADMIN, QA, TRAINER, SUPERVISOR)
@@ -75,21 +82,15 @@ EVALUATOR_GROUPS = (QA, SUPERVISOR, TRAINER)
 PRIMARY_REASONS = tuple(r for r in AssignmentReason.values if r != AssignmentReason.DOUBLE_SCORING)
 TIER_ORDER = {Tier.AT_RISK: 0, Tier.NEEDS_IMPROVEMENT: 1, Tier.NO_HISTORY: 2, Tier.GOOD: 3, Tier.EXCELLENT: 4}
 NO_TIER = "none"
-WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
 # --- periods ----------------------------------------------------------------------------------
 
 
 def parse_week(value: str | None) -> dt.date | None:
-    """'2026-W46' → the Monday of that ISO week; None when blank or malformed."""
-    match = WEEK_RE.match(value or "")
-    if not match:
-        return None
-    try:
-        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
+    """'2026-W46' → the Monday of that ISO week; None when blank, malformed or out of range
+    (`monitoring.sampling.parse_iso_week`, the one week parser)."""
+    return sampling.parse_iso_week(value)
 
 
 def week_label(week_start: dt.date) -> str:
@@ -282,10 +283,32 @@ class Totals:
 # --- agent-weeks ------------------------------------------------------------------------------
 
 
+def progress_agents(user) -> QuerySet[Agent]:
+    """Agents whose progress the user follows: all for center-wide roles, their teams' for a
+    supervisor, none otherwise. Not `agents_visible_to`, which gives HR every agent: someone
+    who is HR and a supervisor must still see only their teams here."""
+    roles = user_roles(user)
+    if roles & CENTER_WIDE_ROLES:
+        return Agent.objects.all()
+    if SUPERVISOR in roles:
+        return Agent.objects.filter(team__supervisors=user).distinct()
+    return Agent.objects.none()
+
+
+def progress_teams(user) -> QuerySet[Team]:
+    """The teams offered as a filter on the progress page, scoped like `progress_agents`."""
+    roles = user_roles(user)
+    if roles & CENTER_WIDE_ROLES:
+        return Team.objects.all()
+    if SUPERVISOR in roles:
+        return Team.objects.filter(supervisors=user).distinct()
+    return Team.objects.none()
+
+
 def _scoped_agents(user, week_start: dt.date, team: int | None) -> QuerySet[Agent]:
     """The agents the user may see: active ones, and any with a tier computed for the week."""
     has_tier = Exists(AgentTier.objects.filter(agent=OuterRef("pk"), week_start=week_start))
-    qs = agents_visible_to(user).filter(Q(active=True) | has_tier)
+    qs = Agent.objects.filter(pk__in=progress_agents(user).values("pk")).filter(Q(active=True) | has_tier)
     if team is not None:
         qs = qs.filter(team_id=team)
     return qs
@@ -342,10 +365,17 @@ def agent_week_rows(
                 filter=Q(status__in=SCORED) & (Q(assignment__isnull=True) | Q(assignment__reason__in=PRIMARY_REASONS)),
                 distinct=True,
             ),
-            outside=Count("pk", filter=Q(assignment__isnull=True)),
         )
         .order_by()
     }
+    outside_stats = dict(
+        planning.outside_evaluations(start, end)
+        .filter(agent_id__in=agent_ids)
+        .values("agent_id")
+        .annotate(n=Count("call_id", distinct=True))
+        .order_by()
+        .values_list("agent_id", "n")
+    )
 
     rows = []
     for a in agents:
@@ -378,7 +408,8 @@ def agent_week_rows(
             row.expected = math.floor(row.target * share + 1e-9)
         e = evaluation_stats.get(a["pk"])
         if e:
-            row.done, row.outside = e["done"], e["outside"]
+            row.done = e["done"]
+        row.outside = outside_stats.get(a["pk"], 0)
         rows.append(row)
 
     if tier:
@@ -466,6 +497,7 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
             assigned=Count("pk"),
             open=Count("pk", filter=open_q),
             overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
+            due=Count("pk", filter=Q(due_at__lte=now)),
         )
         .order_by()
     }
@@ -484,10 +516,17 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
                 filter=Q(status__in=SCORED) & (Q(assignment__isnull=True) | Q(assignment__reason__in=PRIMARY_REASONS)),
                 distinct=True,
             ),
-            outside=Count("pk", filter=Q(assignment__isnull=True)),
         )
         .order_by()
     }
+    outside_stats = dict(
+        planning.outside_evaluations(start, end)
+        .filter(call__line_of_business_id__in=line_ids)
+        .values("call__line_of_business_id")
+        .annotate(n=Count("call_id", distinct=True))
+        .order_by()
+        .values_list("call__line_of_business_id", "n")
+    )
     # Eligible so far: recorded, long enough for the line's policy, not on a private line.
     min_talk = Case(
         *[When(line_of_business_id=pk, then=Value(policies.for_line(pk).min_talk_seconds)) for pk in line_ids],
@@ -505,7 +544,6 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
         .order_by()
         .values_list("line_of_business_id", "n")
     )
-    share = elapsed_share(start, end, now)
     rows = []
     for line in lines:
         policy = policies.for_line(line["pk"])
@@ -518,14 +556,18 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
             minimum=policy.line_month_floor,
             cap=policy.line_month_cap,
             eligible=eligible.get(line["pk"], 0),
-            expected=math.floor(policy.line_month_floor * share + 1e-9),
         )
         s = assignment_stats.get(line["pk"])
         if s:
             row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
+            # Paced like the agent rows, by the work's own due times (routed the Monday after
+            # a week, due days later), not by the calendar: the minimum is expected only as
+            # far as the line's assignments have fallen due.
+            row.expected = min(row.minimum, s["due"])
         e = evaluation_stats.get(line["pk"])
         if e:
-            row.done, row.outside = e["done"], e["outside"]
+            row.done = e["done"]
+        row.outside = outside_stats.get(line["pk"], 0)
         rows.append(row)
     return rows
 

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from monitoring import sampling
 from monitoring import services as monitoring_services
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, SamplingKind, SamplingRun, Tier
-from monitoring.selectors import teams_visible_to
 from qa_platform.permissions import role_required
 from qa_platform.roles import MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, has_role, user_roles
 
@@ -81,8 +81,12 @@ def quota_progress(request):
             request,
             _("“%(w)s” is not a week like 2026-W46; showing the last complete week.") % {"w": request.GET.get("week")},
         )
+    return _progress_page(request, week)
+
+
+def _progress_page(request, week: dt.date, *, status: int = 200):
     now = timezone.now()
-    teams = list(teams_visible_to(request.user).order_by("name"))
+    teams = list(progress.progress_teams(request.user).order_by("name"))
     form = ProgressFilterForm(request.GET or None, teams=teams)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = progress.agent_week_rows(
@@ -127,6 +131,7 @@ def quota_progress(request):
             "can_open_queues": has_role(request.user, *QUEUE_VIEWERS_OF_OTHERS),
             "sampling_run": _last_run(week),
         },
+        status=status,
     )
 
 
@@ -174,12 +179,14 @@ def quota_progress_sample(request):
     if week is None:
         messages.error(request, _("Choose a week like 2026-W46 to sample."))
         return redirect("quota-progress")
-    if week > timezone.localdate():
+    if week >= sampling.monday(timezone.localdate()):
+        # The current week is not over: sampling it now would freeze a frame missing the rest
+        # of the week's calls (and a later run adds nothing). Only complete weeks are sampled.
         messages.error(
             request,
-            _("%(week)s has not started yet; there are no calls to sample.") % {"week": progress.week_label(week)},
+            _("%(week)s is not over yet; only a complete week can be sampled.") % {"week": progress.week_label(week)},
         )
-        return redirect(f"{reverse('quota-progress')}?week={progress.week_label(week)}")
+        return _progress_page(request, week, status=400)
     plan = planning.plan_week(week_start=week, seed=0)
     messages.success(request, sampling_message(plan))
     return redirect(f"{reverse('quota-progress')}?week={progress.week_label(week)}")

@@ -167,6 +167,12 @@ class OverrideTests(PolicyTestCase):
         self.assertContains(response, "Add an override for Sales")
         self.assertContains(response, 'name="target_at_risk" value="9"')
 
+    def test_an_odd_line_id_is_refused_not_a_500(self):
+        for line in ("²", "1" * 25):
+            response = self.client.get("/quotas/policies/new/", {"line": line})
+            self.assertRedirects(response, "/quotas/policies/")
+        self.assertFalse(QuotaPolicy.objects.filter(line_of_business__isnull=False).exists())
+
     def test_saving_the_new_override_creates_the_line_policy_with_history(self):
         data = self.form_data(line=self.sales.pk, line_month_floor=5, line_month_cap=8)
         response = self.client.post("/quotas/policies/new/", data)

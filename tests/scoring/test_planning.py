@@ -14,6 +14,7 @@ import io
 import itertools
 import zoneinfo
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -32,6 +33,7 @@ from monitoring.models import (
     Tier,
 )
 from scoring import planning
+from scoring.models import Evaluation
 from tests import factories as f
 from tests.scoring.factories import make_evaluation, make_scorecard_version
 
@@ -270,6 +272,20 @@ def test_supervisors_only_get_their_own_teams_calls(center):
         assert assignment.call.agent.team_id == team.pk
 
 
+def test_a_teams_supervisors_are_tried_in_a_fixed_order_whatever_order_they_were_added(center):
+    first = f.UserFactory(username="sup_low", roles=["supervisor"])
+    second = f.UserFactory(username="sup_high", roles=["supervisor"])
+    center.team_a.supervisors.remove(center.sup_a)
+    center.team_a.supervisors.add(second)  # stored first
+    center.team_a.supervisors.add(first)
+
+    router = sampling.Router(WEEK, sampling.PolicyBook())
+
+    assert router.candidates("supervisor", center.team_a.pk) == [first.pk, second.pk]
+    # Equal loads: the tie goes to the same supervisor every run.
+    assert router.pick("supervisor", team_id=center.team_a.pk, agent_user_id=None, policy=center.policy) == first.pk
+
+
 def test_a_team_without_a_supervisor_has_its_share_taken_by_the_others(center):
     center.team_b.supervisors.clear()
 
@@ -325,6 +341,18 @@ def test_picks_nobody_has_capacity_for_are_reported_unrouted(center):
     assert plan().added == 0
 
 
+def test_unrouted_picks_lower_the_recorded_inclusion_probability(center):
+    center.set_policy(capacity_qa=2, capacity_supervisor=1, capacity_trainer=1, double_scoring_percent=0)
+
+    plan()
+
+    for agent in center.agents:
+        mine = primary().filter(call__agent=agent)
+        # Each agent had 20 eligible calls and a target of 5, but only these were routed.
+        assert {a.inclusion_probability for a in mine} <= {round(mine.count() / 20, 6)}
+    assert primary().exclude(inclusion_probability=0.25).exists()  # some agents got fewer than 5
+
+
 # --- why picked and with what probability -----------------------------------------------------
 
 
@@ -355,7 +383,11 @@ def test_an_agent_with_an_open_coaching_plan_is_at_risk_and_gets_coaching_follow
     assert all(a.inclusion_probability is None for a in coaching)
     random_picks = [a for a in mine if a.reason == AssignmentReason.RANDOM]
     assert len(random_picks) == 5
-    assert {a.inclusion_probability for a in random_picks} == {round(5 / 15, 6)}  # 5 of the other 15
+    # 5 of the other 15; a refund call is among those 15 only if the coaching draw (5 of the
+    # 10 refund calls) passed it over: × (1 − 5/10).
+    by_type = {(a.call.service_type, a.inclusion_probability) for a in random_picks}
+    assert by_type <= {("invoice query", round(5 / 15, 6)), ("refund", round(5 / 15 * (1 - 5 / 10), 6))}
+    assert ("refund", round(5 / 15 * 0.5, 6)) in by_type  # seed 0 draws some refund calls at random
 
 
 def test_tiers_from_the_trailing_weeks_set_the_targets(center):
@@ -377,6 +409,43 @@ def test_tiers_from_the_trailing_weeks_set_the_targets(center):
     per_agent = Counter(primary().values_list("call__agent_id", flat=True))
     assert per_agent[excellent.pk] == 3
     assert per_agent[at_risk.pk] == 10
+
+
+def test_a_sampled_weeks_tiers_are_kept_when_the_plan_runs_again(center):
+    version = make_scorecard_version(lines_of_business=center.lob)
+    agent = center.agents_a[0]
+    perfect = {"greeting": 1, "closing": 1, "empathy": 4, "clarity": 4, "correct_information": 1, "resolved": 1}
+    previous = WEEK - dt.timedelta(weeks=1)
+    evaluations = [
+        make_evaluation(call=call, by=center.qa[0], version=version, values=perfect)
+        for call in add_calls(agent, 3, lob=center.lob, week=previous)
+    ]
+    first = plan()
+    before = AgentTier.objects.get(week_start=WEEK, agent=agent)
+    assert before.tier == Tier.EXCELLENT
+
+    Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).update(total=Decimal("50.0"))
+    again = plan()
+
+    after = AgentTier.objects.get(week_start=WEEK, agent=agent)
+    assert (after.tier, after.target, after.average) == (before.tier, before.target, before.average)
+    assert after.computed_at == before.computed_at
+    assert again.tiers == first.tiers == AgentTier.objects.filter(week_start=WEEK).count()
+
+
+def test_tiers_of_a_week_not_yet_sampled_are_recomputed(center):
+    version = make_scorecard_version(lines_of_business=center.lob)
+    agent = center.agents_a[0]
+    perfect = {"greeting": 1, "closing": 1, "empathy": 4, "clarity": 4, "correct_information": 1, "resolved": 1}
+    previous = WEEK - dt.timedelta(weeks=1)
+    evaluations = [
+        make_evaluation(call=call, by=center.qa[0], version=version, values=perfect)
+        for call in add_calls(agent, 3, lob=center.lob, week=previous)
+    ]
+    planning.agent_tiers_refresh(week_start=WEEK)
+    Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).update(total=Decimal("50.0"))
+    planning.agent_tiers_refresh(week_start=WEEK)
+    assert AgentTier.objects.get(week_start=WEEK, agent=agent).tier == Tier.AT_RISK
 
 
 def test_a_new_hire_is_monitored_as_at_risk(center):
@@ -474,6 +543,10 @@ def test_a_top_up_never_takes_an_agent_past_ten_calls_a_week(center):
 
     assert primary().filter(call__agent=only).count() == 10  # 5 by quota, 5 top-ups, then no more
     assert line_total(complaints) < 15  # the line stays short rather than pile onto one agent
+    # The per-agent-week limit chose which calls: targeted, no design probability to record.
+    topups = primary().filter(reason=AssignmentReason.LINE_TOPUP)
+    assert topups.exists()
+    assert {a.inclusion_probability for a in topups} == {None}
 
 
 def test_a_line_is_still_topped_up_late_in_the_month(center):
@@ -610,3 +683,10 @@ def test_run_sampling_samples_the_iso_week_it_is_given(center):
 def test_run_sampling_refuses_a_malformed_week(db):
     with pytest.raises(CommandError, match="2026-W47"):
         call_command("run_sampling", week="2026-47", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("week", ["0001-W01", "9999-W52", "2026-W54"])
+def test_run_sampling_refuses_a_week_out_of_range_naming_the_option(db, week):
+    with pytest.raises(CommandError, match="--week"):
+        call_command("run_sampling", week=week, stdout=io.StringIO())
+    assert not SamplingRun.objects.exists()

@@ -151,6 +151,31 @@ class AgentWeekNumbersTests(ProgressData):
         row = self.rows()["Outside"]
         self.assertEqual((row.assigned, row.outside, row.done, row.short), (2, 1, 1, False))
 
+    def test_ad_hoc_scores_of_an_assigned_call_or_of_one_call_twice_count_once(self):
+        month = progress.month_of_week(WEEK)
+
+        def line_outside():
+            return {r.line_id: r for r in progress.line_month_rows(user=self.manager, month=month)}[self.lob.pk].outside
+
+        outside_before, done_by_line_before = line_outside(), planning.done_by_line(month.start, month.end)
+        agent = f.AgentFactory(name="Twice", team=self.team)
+        tier(agent, target=3)
+        assigned = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(1))
+        assign(assigned, self.qa)
+        make_evaluation(call=assigned, by=self.supervisor)
+        make_evaluation(call=assigned, by=self.qa2)
+        ad_hoc = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(2))
+        make_evaluation(call=ad_hoc, by=self.supervisor)
+        make_evaluation(call=ad_hoc, by=self.qa2)
+        row = self.rows()["Twice"]
+        self.assertEqual((row.assigned, row.outside, row.planned), (1, 1, 2))
+        start, end = planning.sampling.week_bounds(WEEK)
+        self.assertEqual(planning.done_by_agent(start, end)[agent.pk], {"supervisor": 1})
+        self.assertEqual(line_outside(), outside_before + 1)
+        self.assertEqual(
+            planning.done_by_line(month.start, month.end)[self.lob.pk], done_by_line_before.get(self.lob.pk, 0) + 1
+        )
+
     def test_filters_team_tier_and_behind(self):
         self.assertEqual(set(self.rows(team=self.team.pk)), {"Li Na", "Zhao Lei"})
         self.assertEqual(set(self.rows(tier="excellent")), {"Wang Wei"})
@@ -161,6 +186,16 @@ class AgentWeekNumbersTests(ProgressData):
     def test_a_supervisor_only_sees_their_teams_agents(self):
         self.assertEqual(set(self.rows(user=self.supervisor)), {"Li Na", "Zhao Lei"})
         self.assertEqual(set(self.rows(user=self.other_supervisor)), {"Wang Wei"})
+
+    def test_a_supervisor_who_is_also_hr_still_sees_only_their_teams(self):
+        both = f.UserFactory(username="hr_sup", roles=["hr", "supervisor"])
+        self.team.supervisors.add(both)
+        self.assertEqual(set(self.rows(user=both)), {"Li Na", "Zhao Lei"})
+        self.client.force_login(both)
+        response = self.client.get("/quotas/progress/", {"week": LABEL})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Wang Wei")
+        self.assertEqual([pk for pk, _name in response.context["form"].fields["team"].choices[1:]], [self.team.pk])
 
 
 class LineAndLoadTests(ProgressData):
@@ -179,6 +214,27 @@ class LineAndLoadTests(ProgressData):
         self.assertEqual((billing.minimum, billing.cap), (15, 20))
         self.assertTrue(billing.under_covered)
         self.assertTrue(billing.behind)
+
+    def test_a_lines_pace_follows_its_assignments_due_times_not_the_calendar(self):
+        line = f.LineOfBusinessFactory(code="small", name="Small")
+        agent = f.AgentFactory(name="Small line agent", team=self.team)
+        month = progress.month_of_week(WEEK)
+        late_in_month = month.start + (month.end - month.start) * 0.9
+        routed = late_in_month - dt.timedelta(days=2)
+        calls = [f.CallFactory(agent=agent, line_of_business=line, start_time=at(d)) for d in range(5)]
+        work = [assign(call, self.qa, due=routed + dt.timedelta(days=5)) for call in calls]
+        make_evaluation(call=calls[0], by=self.qa, version=self.version)
+
+        def row(now):
+            return {r.code: r for r in progress.line_month_rows(user=self.manager, month=month, now=now)}["small"]
+
+        # 90 % through the month, none of the work is due yet: nothing is expected.
+        early = row(late_in_month)
+        self.assertEqual((early.expected, early.done, early.behind_pace), (0, 1, False))
+        # Three assignments fall due, only one is done: behind pace.
+        Assignment.objects.filter(pk__in=[a.pk for a in work[:3]]).update(due_at=late_in_month - dt.timedelta(hours=1))
+        due = row(late_in_month)
+        self.assertEqual((due.expected, due.behind_pace), (3, True))
 
     def test_the_evaluator_load_counts_the_weeks_assignments_against_capacity(self):
         rows = {r.username: r for r in progress.evaluator_load_rows(week_start=WEEK)}
@@ -326,6 +382,24 @@ class ProgressApiTests(ProgressData):
         self.assertEqual(client.get("/api/v1/quota-progress/agents/", {"behind": "maybe"}).status_code, 400)
         self.assertIn("month", client.get("/api/v1/quota-progress/lines/", {"month": "2026-13"}).json())
 
+    def test_out_of_range_weeks_and_odd_team_ids_are_400_not_500(self):
+        client = self.api(self.manager)
+        for week in ("9999-W52", "0001-W01", "1999-W10"):
+            response = client.get("/api/v1/quota-progress/agents/", {"week": week})
+            self.assertEqual(response.status_code, 400, week)
+            self.assertIn("week", response.json())
+        for team in ("²", "1" * 25):
+            response = client.get("/api/v1/quota-progress/agents/", {"team": team})
+            self.assertEqual(response.status_code, 400, team)
+            self.assertIn("team", response.json())
+
+    def test_the_page_falls_back_on_an_out_of_range_week(self):
+        self.client.force_login(self.manager)
+        for week in ("9999-W52", "0001-W01"):
+            response = self.client.get("/quotas/progress/", {"week": week})
+            self.assertEqual(response.status_code, 200, week)
+            self.assertEqual(response.context["week"], planning.last_complete_week())
+
     def test_the_api_has_the_pages_scope(self):
         names = [
             r["name"]
@@ -403,10 +477,28 @@ class SamplingButtonTests(ScoringPersonas):
     def test_a_week_that_has_not_started_is_refused(self):
         self.client.force_login(self.manager)
         future = progress.week_label(timezone.localdate() + dt.timedelta(weeks=2))
-        response = self.client.post("/quotas/progress/sample/", {"week": future}, follow=True)
-        self.assertIn("has not started yet", str(list(response.context["messages"])[0]))
+        response = self.client.post("/quotas/progress/sample/", {"week": future})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("is not over yet", str(list(response.context["messages"])[0]))
         self.assertFalse(Assignment.objects.exists())
+
+    def test_the_current_unfinished_week_is_refused(self):
+        self.client.force_login(self.manager)
+        current = progress.week_label(timezone.localdate())
+        response = self.client.post("/quotas/progress/sample/", {"week": current})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(f"{current} is not over yet", str(list(response.context["messages"])[0]))
+        self.assertFalse(Assignment.objects.exists())
+        self.assertFalse(SamplingRun.objects.exists())
 
     def test_it_is_a_post(self):
         self.client.force_login(self.manager)
         self.assertEqual(self.client.get("/quotas/progress/sample/").status_code, 405)
+
+    def test_an_out_of_range_week_is_refused_not_a_500(self):
+        self.client.force_login(self.manager)
+        for week in ("9999-W52", "0001-W01"):
+            response = self.client.post("/quotas/progress/sample/", {"week": week}, follow=True)
+            self.assertEqual(response.status_code, 200, week)
+            self.assertIn("Choose a week", str(list(response.context["messages"])[0]))
+        self.assertFalse(Assignment.objects.exists())

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from monitoring.models import Assignment, AssignmentStatus
+from monitoring.sampling import PolicyBook
+from monitoring.services import assignments_overdue_remind
 from scoring import planning
 from scoring import selectors_progress as progress
 from tests import factories as f
-from tests.scoring.factories import ScoringPersonas
+from tests.scoring.factories import ScoringPersonas, make_evaluation
 
 WEEK = planning.last_complete_week()
 
@@ -126,6 +128,35 @@ class ReassignPageTests(ReassignData):
         response = self.post(self.manager, "qa2")
         self.assertContains(response, "already holds this call", status_code=400)
         self.assertUnchanged()
+
+    def test_someone_who_already_evaluated_the_call_is_refused(self):
+        make_evaluation(call=self.call, by=self.qa2)
+        response = self.post(self.manager, "qa2")
+        self.assertContains(response, "has already evaluated this call", status_code=400)
+        self.assertUnchanged()
+
+    def test_overdue_work_gets_a_fresh_due_time_and_the_new_evaluator_a_reminder(self):
+        now = timezone.now()
+        Assignment.objects.filter(pk=self.work.pk).update(
+            due_at=now - dt.timedelta(days=2), overdue_reminded_at=now - dt.timedelta(hours=1)
+        )
+        self.assertEqual(self.post(self.manager, "qa2").status_code, 302)
+        self.work.refresh_from_db()
+        self.assertEqual(self.work.evaluator, self.qa2)
+        self.assertIsNone(self.work.overdue_reminded_at)
+        due_days = PolicyBook().for_line(self.call.line_of_business_id).due_days
+        self.assertAlmostEqual(
+            (self.work.due_at - now).total_seconds(), dt.timedelta(days=due_days).total_seconds(), delta=60
+        )
+        self.qa2.email = "qa2@example.com"
+        self.qa2.save()
+        self.assertEqual(assignments_overdue_remind(now=self.work.due_at + dt.timedelta(hours=1)), 1)
+
+    def test_work_not_yet_due_keeps_its_due_time(self):
+        due = self.work.due_at
+        self.assertEqual(self.post(self.manager, "qa2").status_code, 302)
+        self.work.refresh_from_db()
+        self.assertEqual(self.work.due_at, due)
 
     def test_the_page_offers_only_eligible_evaluators(self):
         self.client.force_login(self.supervisor)
@@ -239,6 +270,11 @@ class AssignmentApiTests(ReassignData):
         self.assertIn("assignment", response.json())
         self.assertUnchanged()
 
+    def test_a_malformed_assignment_id_is_404(self):
+        response = self.api(self.manager).post("/api/v1/assignments/abc/reassign/", {"to": "qa2"}, format="json")
+        self.assertEqual(response.status_code, 404)
+        self.assertUnchanged()
+
     def test_those_who_may_not_reassign_get_403(self):
         for user in (self.trainer, self.qa2, self.other_supervisor, self.agent_user, self.hr):
             self.assertEqual(
@@ -268,3 +304,48 @@ class AssignmentApiTests(ReassignData):
     def test_agents_and_hr_may_not_list_assignments(self):
         for user in (self.agent_user, self.hr):
             self.assertEqual(self.api(user).get("/api/v1/assignments/").status_code, 403)
+
+
+class OverdueReminderTests(ReassignData):
+    def setUp(self):
+        now = timezone.now()
+        Assignment.objects.filter(pk__in=[self.work.pk, self.other_work.pk]).update(due_at=now - dt.timedelta(hours=3))
+        self.late_qa2 = assign(
+            f.CallFactory(agent=self.other_agent, line_of_business=self.lob), self.qa2, due=now - dt.timedelta(hours=1)
+        )
+        for user, email in ((self.qa, "qa@example.com"), (self.qa2, "qa2@example.com")):
+            user.email = email
+            user.save()
+
+    def test_each_evaluator_gets_one_mail_and_a_second_run_sends_nothing(self):
+        from django.core import mail
+
+        self.assertEqual(assignments_overdue_remind(), 2)
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["qa2@example.com", "qa@example.com"])
+        self.assertIn("2 overdue call(s)", next(m.subject for m in mail.outbox if m.to == ["qa@example.com"]))
+        self.assertEqual(assignments_overdue_remind(), 0)
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_a_run_that_overlaps_another_does_not_mail_what_the_other_already_sent(self):
+        """A second run starting while the first is mailing its first evaluator: the first run
+        selects each evaluator's batch again (under row locks) before mailing, so what the
+        second run has mailed and marked in the meantime is not mailed again."""
+        from unittest import mock
+
+        from django.core import mail
+        from django.core.mail import send_mail as real_send_mail
+
+        calls = []
+
+        def send_and_overlap(*args, **kwargs):
+            calls.append(args[3][0])
+            result = real_send_mail(*args, **kwargs)
+            if len(calls) == 1:  # the other run starts now, and reaches the next evaluator first
+                with mock.patch("monitoring.services.send_mail", real_send_mail):
+                    assignments_overdue_remind()
+            return result
+
+        with mock.patch("monitoring.services.send_mail", side_effect=send_and_overlap):
+            assignments_overdue_remind()
+        recipients = [m.to[0] for m in mail.outbox]
+        self.assertEqual(recipients.count("qa2@example.com"), 1, recipients)

@@ -5,23 +5,18 @@ week's calls, then the line top-up. Prints what it added and how long it took.
 """
 
 import datetime as dt
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from monitoring import sampling
 from scoring import planning
-
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def parse_week(value: str) -> dt.date:
-    match = WEEK_RE.match(value.strip())
-    if not match:
-        raise CommandError(f"--week {value!r}: use the ISO form 2026-W47")
-    try:
-        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as exc:
-        raise CommandError(f"--week {value!r}: {exc}") from None
+    week = sampling.parse_iso_week(value)
+    if week is None:
+        raise CommandError(f"--week {value!r}: use an ISO week of the years 2000–2100, like 2026-W47")
+    return week
 
 
 class Command(BaseCommand):
