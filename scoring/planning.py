@@ -223,16 +223,20 @@ def done_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counter]:
     return out
 
 
+def outside_calls_by(group: str, start: dt.datetime, end: dt.datetime, among=None) -> dict[int, int]:
+    """Distinct calls evaluated outside assignments, counted per `group` ("agent_id" or
+    "call__line_of_business_id"), optionally only for the ids in `among`."""
+    qs = outside_evaluations(start, end)
+    if among is not None:
+        qs = qs.filter(**{f"{group}__in": among})
+    return dict(
+        qs.values(group).annotate(n=Count("call_id", distinct=True)).order_by().values_list(group, "n")
+    )
+
+
 def done_by_line(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
     """Distinct calls evaluated outside assignments, per line of business."""
-    rows = (
-        outside_evaluations(start, end)
-        .values_list("call__line_of_business_id")
-        .annotate(n=Count("call_id", distinct=True))
-        .values_list("call__line_of_business_id", "n")
-        .order_by()
-    )
-    return dict(rows)
+    return outside_calls_by("call__line_of_business_id", start, end)
 
 
 @dataclass

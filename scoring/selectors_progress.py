@@ -368,14 +368,7 @@ def agent_week_rows(
         )
         .order_by()
     }
-    outside_stats = dict(
-        planning.outside_evaluations(start, end)
-        .filter(agent_id__in=agent_ids)
-        .values("agent_id")
-        .annotate(n=Count("call_id", distinct=True))
-        .order_by()
-        .values_list("agent_id", "n")
-    )
+    outside_stats = planning.outside_calls_by("agent_id", start, end, among=agent_ids)
 
     rows = []
     for a in agents:
@@ -519,14 +512,7 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
         )
         .order_by()
     }
-    outside_stats = dict(
-        planning.outside_evaluations(start, end)
-        .filter(call__line_of_business_id__in=line_ids)
-        .values("call__line_of_business_id")
-        .annotate(n=Count("call_id", distinct=True))
-        .order_by()
-        .values_list("call__line_of_business_id", "n")
-    )
+    outside_stats = planning.outside_calls_by("call__line_of_business_id", start, end, among=line_ids)
     # Eligible so far: recorded, long enough for the line's policy, not on a private line.
     min_talk = Case(
         *[When(line_of_business_id=pk, then=Value(policies.for_line(pk).min_talk_seconds)) for pk in line_ids],
