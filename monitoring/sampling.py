@@ -57,7 +57,7 @@ from .models import (
     SamplingRun,
     Team,
 )
-from .selectors import active_private_line_exists
+from .selectors import Period, active_private_line_exists
 
 ROLES = (QA, SUPERVISOR, TRAINER)
 BULK = 2_000
@@ -280,12 +280,13 @@ def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def month_bounds(month_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    first = month_start.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return (
-        timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
-        timezone.make_aware(dt.datetime.combine(nxt, dt.time.min)),
-    )
+    period = Period(month_start.year, month_start.month)
+    return period.start, period.end
+
+
+def months_of_week(week_start: dt.date) -> list[dt.date]:
+    """The first day of each month the week [week_start, +7 days) touches, in order."""
+    return sorted({week_start.replace(day=1), (week_start + dt.timedelta(days=6)).replace(day=1)})
 
 
 def monday(day: dt.date) -> dt.date:
@@ -367,7 +368,7 @@ def sample_agent_week(
     with transaction.atomic():
         # Locks in one order everywhere (months, then the week): a month's final top-up running
         # at the same time waits instead of picking the same calls.
-        for month in sorted({week_start.replace(day=1), (week_start + dt.timedelta(days=6)).replace(day=1)}):
+        for month in months_of_week(week_start):
             _lock_run(SamplingKind.LINE_MONTH, month, seed)
         run = _lock_run(SamplingKind.AGENT_WEEK, week_start, seed)
         policies = PolicyBook()

@@ -7,6 +7,7 @@ manager, admin → the whole center; hr → agents only (no calls, no recordings
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
@@ -97,17 +98,25 @@ class Period:
         return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
 
 
+MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def month_or_none(value: str | None) -> Period | None:
+    """'2026-11' → Period; None when blank, malformed or outside the years 2000–2100."""
+    match = MONTH_RE.match(value or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return Period(year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
 def parse_month(value: str | None) -> Period:
     """'2026-11' → Period; anything else → the current month."""
-    if value:
-        try:
-            year, month = (int(p) for p in value.split("-", 1))
-            if 2000 <= year <= 2100 and 1 <= month <= 12:
-                return Period(year, month)
-        except ValueError:
-            pass
-    today = timezone.localdate()
-    return Period(today.year, today.month)
+    period = month_or_none(value)
+    if period is None:
+        today = timezone.localdate()
+        period = Period(today.year, today.month)
+    return period
 
 
 def _call_stats(prefix: str = "") -> dict:

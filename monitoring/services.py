@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER, user_roles
+from qa_platform.roles import MANAGER, SUPERVISOR, routing_role, user_roles
 
 from . import ingest
 from .models import Assignment, AssignmentStatus, Call, ListenLog, Shift
@@ -374,13 +374,8 @@ def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
         raise ValidationError({"to": _("%(u)s is not an active user.") % {"u": to.username}})
     if to.pk == assignment.evaluator_id:
         raise ValidationError({"to": _("This call is already assigned to %(u)s.") % {"u": to.username}})
-    if QA in to_roles:
-        role = QA
-    elif SUPERVISOR in to_roles and to.pk in team_supervisors:
-        role = SUPERVISOR
-    elif TRAINER in to_roles:
-        role = TRAINER
-    else:
+    role = routing_role(to_roles, leads_team=to.pk in team_supervisors)
+    if role is None:
         raise ValidationError(
             {"to": _("%(u)s is not QA, a trainer, or a supervisor of this agent's team.") % {"u": to.username}}
         )

@@ -41,6 +41,18 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
+def routing_role(roles, *, leads_team: bool) -> str | None:
+    """The evaluator role work is routed to someone by: QA first, then supervisor (only for a
+    team they lead), then trainer; None when they evaluate in none of those roles."""
+    if QA in roles:
+        return QA
+    if SUPERVISOR in roles and leads_team:
+        return SUPERVISOR
+    if TRAINER in roles:
+        return TRAINER
+    return None
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 

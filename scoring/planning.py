@@ -270,7 +270,7 @@ def plan_week(*, week_start: dt.date, seed: int = 0, now: dt.datetime | None = N
         now=now,
     )
     lines = []
-    months = sorted({week_start.replace(day=1), (week_start + dt.timedelta(days=6)).replace(day=1)})
+    months = sampling.months_of_week(week_start)
     week_end = week_start + dt.timedelta(days=7)
     for month in months:
         m_start, m_end = sampling.month_bounds(month)

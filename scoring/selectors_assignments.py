@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from monitoring.models import Assignment, AssignmentStatus, Team
-from qa_platform.roles import ADMIN, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
+from qa_platform.roles import ADMIN, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, routing_role, user_roles
 
 from .selectors_progress import week_label
 
@@ -109,13 +109,8 @@ class ReassignContext:
         for pk, username, name, roles, load in self._people:
             if pk in excluded:
                 continue
-            if QA in roles:
-                role = QA
-            elif SUPERVISOR in roles and pk in team_sups:
-                role = SUPERVISOR
-            elif TRAINER in roles:
-                role = TRAINER
-            else:
+            role = routing_role(roles, leads_team=pk in team_sups)
+            if role is None:
                 continue
             by_role[role].append(Candidate(pk, username, name, role, load))
         return [*by_role[QA], *by_role[SUPERVISOR], *by_role[TRAINER]]

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -68,8 +67,18 @@ from monitoring.models import (
     Team,
     Tier,
 )
-from monitoring.selectors import Period, active_private_line_exists
-from qa_platform.roles import ADMIN, CENTER_WIDE_ROLES, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
+from monitoring.selectors import Period, active_private_line_exists, month_or_none
+from qa_platform.roles import (
+    ADMIN,
+    CENTER_WIDE_ROLES,
+    MANAGER,
+    QA,
+    ROLE_LABELS,
+    SUPERVISOR,
+    TRAINER,
+    routing_role,
+    user_roles,
+)
 
 from . import planning
 from .models import SCORED, Evaluation, Kind
@@ -105,11 +114,7 @@ def month_of_week(week_start: dt.date) -> Period:
 
 
 def parse_month(value: str | None) -> Period | None:
-    match = re.match(r"^\s*(\d{4})-(\d{1,2})\s*$", value or "")
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    return Period(year, month) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+    return month_or_none(value)
 
 
 def elapsed_share(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> float:
@@ -563,10 +568,7 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
 
 def primary_role(roles) -> str | None:
     """The evaluator role work is routed by, as `assignment_reassign` picks it."""
-    for role in (QA, SUPERVISOR, TRAINER):
-        if role in roles:
-            return role
-    return None
+    return routing_role(roles, leads_team=True)
 
 
 def evaluator_load_rows(*, week_start: dt.date, now: dt.datetime | None = None) -> list[EvaluatorLoadRow]:
