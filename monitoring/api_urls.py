@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import api, api_quota
+from . import api
 
 router = DefaultRouter()
 router.register("lines-of-business", api.LineOfBusinessViewSet, basename="line-of-business")
@@ -9,7 +9,6 @@ router.register("teams", api.TeamViewSet, basename="team")
 router.register("shifts", api.ShiftViewSet, basename="shift")
 router.register("agents", api.AgentViewSet, basename="agent")
 router.register("calls", api.CallViewSet, basename="call")
-router.register("quota-policies", api_quota.QuotaPolicyViewSet, basename="quota-policy")
 
 urlpatterns = [
     path("calls/bulk/", api.CallBulkUpsertView.as_view(), name="call-bulk-upsert"),

@@ -35,11 +35,18 @@ def calls_visible_to(user) -> QuerySet[Call]:
     return qs.filter(agent_id__in=_scoped_agent_ids(user, roles))
 
 
+def led_team_ids(user) -> QuerySet:
+    """The ids of the teams `user` leads as a supervisor, as a subquery: the one definition of a
+    supervisor's scope, which every app's selectors filter by (`team_id__in=led_team_ids(user)`).
+    Callers check that the user holds the supervisor role."""
+    return Team.supervisors.through.objects.filter(user_id=user.pk).values("team_id")
+
+
 def _scoped_agent_ids(user, roles) -> list[int]:
     """Agents a non-center-wide user may see: own record, plus their teams' if supervisor."""
     ids = []
     if SUPERVISOR in roles:
-        ids = list(Agent.objects.filter(team__supervisors=user).values_list("pk", flat=True))
+        ids = list(Agent.objects.filter(team_id__in=led_team_ids(user)).values_list("pk", flat=True))
     own = getattr(user, "agent", None) if getattr(user, "is_authenticated", False) else None
     if own is not None:
         ids.append(own.pk)
@@ -52,7 +59,7 @@ def teams_visible_to(user) -> QuerySet[Team]:
     if roles & CENTER_WIDE_ROLES or HR in roles:
         return qs
     if SUPERVISOR in roles:
-        return qs.filter(supervisors=user).distinct()
+        return qs.filter(pk__in=led_team_ids(user))
     own = getattr(user, "agent", None)
     return qs.filter(pk=own.team_id) if own is not None else qs.none()
 

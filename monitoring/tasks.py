@@ -29,9 +29,3 @@ def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs)
 def rederive_shifts(**kwargs) -> int:
     """Recompute every call's shift after the shift windows were edited."""
     return services.calls_rederive_shifts()
-
-
-@shared_task(name="planning.overdue_reminders")
-def overdue_reminders(**kwargs) -> int:
-    """E-mail evaluators about their overdue assignments (once a day at most)."""
-    return services.assignments_overdue_remind()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "monitoring",
     "scoring",
     "coaching",
+    "planning",
     "reports",
 ]
 
@@ -172,6 +173,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services' ValidationError → 400 {field: [reason]}, IllegalTransition → 409 (qa_platform/errors.py).
+    "EXCEPTION_HANDLER": "qa_platform.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "QA Platform API",

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("monitoring.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("scoring.api_urls_scorecards")),
+    path("", include("planning.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("scoring.urls")),
     path("scorecards/", include("scoring.urls_builder")),
+    path("", include("planning.urls")),
 ]

@@ -23,7 +23,7 @@ from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_
 from monitoring.models import Call, PrivateLine
 from qa_platform import roles
 
-from . import formula, planning, services
+from . import formula, services
 from .models import (
     Answer,
     Dispute,
@@ -116,7 +116,6 @@ class DemoScoring:
     versions: list[ScorecardVersion]
     evaluation_count: int = 0
     answer_count: int = 0
-    assignment_count: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -189,8 +188,6 @@ def seed_scoring(
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
     _disputes(rng, org, evaluations, disputes_for, now)
-    plan = planning.plan_week(week_start=org.weeks[-1], seed=rng.randrange(2**31))
-    result.assignment_count = plan.added
     result.evaluation_count = len(evaluations)
     result.answer_count = len(answers)
     result.counts = {
@@ -198,7 +195,6 @@ def seed_scoring(
         "evaluations": len(evaluations),
         "answers": len(answers),
         "disputes": len(disputes_for),
-        "assignments sampled for the last week": result.assignment_count,
     }
     return result
 

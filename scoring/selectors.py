@@ -54,16 +54,10 @@ def with_scorecard(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     )
 
 
-def work_queue(user) -> dict:
-    """The evaluator's open assignments (soonest due first) and their unfinished drafts."""
-    assignments = (
-        Assignment.objects.filter(evaluator=user, status=AssignmentStatus.OPEN)
-        .select_related("call", "call__agent", "call__agent__team", "call__line_of_business", "call__shift")
-        .order_by("due_at", "pk")
-    )
-    drafts = (
+def unfinished_drafts(user) -> QuerySet[Evaluation]:
+    """The evaluator's evaluations started but not submitted, latest saved first."""
+    return (
         Evaluation.objects.filter(evaluator=user, status__in=["assigned", "in_progress"])
         .select_related("call", "agent", "call__line_of_business")
         .order_by("-draft_saved_at", "-created_at")
     )
-    return {"assignments": assignments, "drafts": drafts}

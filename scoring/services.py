@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import is_private_line
+from qa_platform.errors import IllegalTransition
 from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER, user_roles
 
 from . import formula
@@ -51,14 +52,6 @@ RESOLVER_ROLES = frozenset({QA, MANAGER})
 
 
 MAX_OFFSET_SECONDS = 86_400
-
-
-class IllegalTransition(Exception):
-    """The evaluation's state does not allow this step."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 # --- scorecards -------------------------------------------------------------------------------

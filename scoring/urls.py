@@ -1,10 +1,8 @@
 from django.urls import path
 
-from . import views, views_progress
+from . import views
 
 urlpatterns = [
-    path("queue/", views.work_queue, name="work-queue"),
-    path("assignments/<int:pk>/open/", views.assignment_open, name="assignment-open"),
     path("calls/<int:call_id>/evaluate/", views.evaluation_start, name="evaluation-start"),
     path("calls/<int:call_id>/self-evaluate/", views.evaluation_self_start, name="evaluation-self-start"),
     path("evaluations/", views.evaluation_list, name="evaluation-list"),
@@ -15,7 +13,4 @@ urlpatterns = [
     path("evaluations/<int:pk>/dispute/", views.evaluation_dispute, name="evaluation-dispute"),
     path("evaluations/<int:pk>/resolve/", views.evaluation_resolve, name="evaluation-resolve"),
     path("disputes/", views.dispute_list, name="dispute-list"),
-    path("quotas/progress/", views_progress.quota_progress, name="quota-progress"),
-    path("quotas/progress/sample/", views_progress.quota_progress_sample, name="quota-progress-sample"),
-    path("assignments/<int:pk>/reassign/", views_progress.assignment_reassign, name="assignment-reassign"),
 ]

@@ -1,4 +1,4 @@
-"""Pages for scoring: the work queue, the scoring screen, the evaluation page, disputes.
+"""Pages for scoring: starting an evaluation, the scoring screen, the evaluation page, disputes.
 
 Thin: scope through selectors, call a service, render. The scoring screen saves and submits
 through the evaluations API (scoring/api.py) from static/js/scoring.js; everything else is a
@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from monitoring.models import Assignment
 from monitoring.selectors import calls_visible_to, is_private_line
 from qa_platform.permissions import role_required
 from qa_platform.roles import AGENT, MANAGER, QA, ROLE_LABELS, SUPERVISOR, TRAINER, user_roles
@@ -43,43 +42,12 @@ from .presenters import (
     value_label,
 )
 from .serializers import explain
-from .views_progress import queue_context
 
 PAGE_SIZE = 50
 EVALUATOR_PAGE_ROLES = (QA, SUPERVISOR, TRAINER, MANAGER)
 RESOLVER_PAGE_ROLES = (QA, MANAGER)
 # The resolver's answers are written just after the dispute's resolved_at is taken.
 _SLACK = dt.timedelta(seconds=5)
-
-
-@role_required(*EVALUATOR_PAGE_ROLES)
-@require_http_methods(["GET"])
-def work_queue(request):
-    return _render_queue(request)
-
-
-def _render_queue(request, status: int = 200):
-    # The queue's context (another evaluator's queue for managers, reassignment, the overdue
-    # banner) is built with the quota progress pages.
-    return render(request, "scoring/work_queue.html", queue_context(request), status=status)
-
-
-@login_required
-@require_POST
-def assignment_open(request, pk: int):
-    assignment = get_object_or_404(Assignment.objects.select_related("call"), pk=pk, evaluator=request.user)
-    try:
-        evaluation = services.evaluation_start_from_assignment(assignment=assignment, by=request.user)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not open this assignment."))
-        return _render_queue(request, status=403)
-    except services.IllegalTransition as exc:
-        messages.error(request, exc.message)
-        return _render_queue(request, status=409)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-        return _render_queue(request, status=400)
-    return redirect("evaluation-score", pk=evaluation.pk)
 
 
 @role_required(*EVALUATOR_PAGE_ROLES)

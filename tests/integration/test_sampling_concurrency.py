@@ -19,9 +19,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from monitoring.models import Assignment, AssignmentReason, SamplingKind, SamplingRun
-from scoring import planning
-from scoring.tasks import sample_week
+from monitoring.models import Assignment, AssignmentReason
+from planning.models import SamplingKind, SamplingRun
+from planning.services import plan as plan_svc
+from planning.tasks import sample_week
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +77,7 @@ def test_two_concurrent_runs_of_a_week_assign_each_call_once(celery_worker, runs
     # Exactly one run's worth: what a single run in this process makes of the same data and seed.
     concurrent = _signature()
     _forget_the_plans()
-    alone = planning.plan_week(week_start=week, seed=SEED)
+    alone = plan_svc.plan_week(week_start=week, seed=SEED)
     assert alone.added == added[1]
     assert _signature() == concurrent
 

@@ -1,0 +1,131 @@
+"""Serializers of the monitoring plan's API: progress rows (plain selector objects), assignments,
+reassignment input, quota policies."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from monitoring.models import Assignment
+
+from .models import QuotaPolicy
+from .periods import week_label
+from .policies import POLICY_FIELDS
+
+
+class AgentWeekSerializer(serializers.Serializer):
+    agent_id = serializers.IntegerField()
+    employee_id = serializers.CharField()
+    name = serializers.CharField()
+    team_id = serializers.IntegerField()
+    team = serializers.CharField()
+    tier = serializers.CharField(allow_null=True, help_text="null when no tier was computed for the week")
+    tier_reason = serializers.CharField(source="reason")
+    average = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    evaluations = serializers.IntegerField(help_text="evaluations the trailing average is computed from")
+    ci_low = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    ci_high = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    more_samples_advised = serializers.BooleanField(source="straddles")
+    target = serializers.IntegerField()
+    target_from_tier = serializers.BooleanField()
+    assigned = serializers.IntegerField()
+    outside_assignments = serializers.IntegerField(source="outside")
+    done = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    expected_by_now = serializers.IntegerField(source="expected")
+    due_window_start = serializers.DateTimeField(source="window_start", allow_null=True)
+    due_window_end = serializers.DateTimeField(source="window_end", allow_null=True)
+    progress = serializers.FloatField()
+    short = serializers.BooleanField()
+    behind_pace = serializers.BooleanField()
+    behind = serializers.BooleanField()
+    behind_reasons = serializers.ListField(child=serializers.CharField())
+
+
+class LineMonthSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    policy_id = serializers.IntegerField(allow_null=True)
+    policy_is_default = serializers.BooleanField()
+    minimum = serializers.IntegerField()
+    top_up_limit = serializers.IntegerField(source="cap")
+    eligible_calls = serializers.IntegerField(source="eligible")
+    assigned = serializers.IntegerField()
+    outside_assignments = serializers.IntegerField(source="outside")
+    done = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    expected_by_now = serializers.IntegerField(source="expected")
+    under_covered = serializers.BooleanField()
+    behind_pace = serializers.BooleanField()
+    behind = serializers.BooleanField()
+
+
+class EvaluatorLoadSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    capacity = serializers.IntegerField()
+    assigned = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    done = serializers.IntegerField()
+    double_scoring = serializers.IntegerField()
+    over_capacity = serializers.BooleanField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    call = serializers.IntegerField(source="call_id")
+    call_external_id = serializers.CharField(source="call.external_id")
+    agent = serializers.CharField(source="call.agent.employee_id")
+    team = serializers.CharField(source="call.agent.team.name")
+    line_of_business = serializers.CharField(source="call.line_of_business.code")
+    evaluator = serializers.CharField(source="evaluator.username")
+    week = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "call",
+            "call_external_id",
+            "agent",
+            "team",
+            "line_of_business",
+            "evaluator",
+            "evaluator_role",
+            "reason",
+            "inclusion_probability",
+            "period_start",
+            "week",
+            "due_at",
+            "is_overdue",
+            "status",
+            "created_at",
+            "started_at",
+            "completed_at",
+        ]
+
+    def get_week(self, obj: Assignment) -> str:
+        return week_label(obj.period_start)
+
+
+class ReassignInputSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="The username of the evaluator who takes the call.")
+
+
+class QuotaPolicySerializer(serializers.ModelSerializer):
+    line_of_business = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    line_of_business_name = serializers.CharField(source="line_of_business.name", read_only=True, default=None)
+    is_default = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuotaPolicy
+        fields = ["id", "line_of_business", "line_of_business_name", "is_default", *POLICY_FIELDS, "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def get_is_default(self, obj: QuotaPolicy) -> bool:
+        return obj.line_of_business_id is None

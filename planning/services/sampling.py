@@ -1,0 +1,200 @@
+"""Agent quotas for a week (DESIGN.md §3): every active agent gets their weekly target (from
+their `AgentTier`) of the week's calls, stratified by shift × direction × service type, plus
+coaching follow-ups where a plan names service types. Set-based: a constant number of queries
+however many calls; deterministic for a seed (`random.Random(f"{seed}:{week}:{agent}")`).
+
+Runs of the same period take a row lock on their `SamplingRun` in turn: a second run, even a
+concurrent one, finds the first one's assignments and adds nothing more; a crash rolls the whole
+run back (one transaction), and unique constraints forbid duplicates whatever happens.
+
+Each random pick records its inclusion probability — counting only the picks actually routed; a
+focus service type's calls in an agent's random part also carry their chance of escaping the
+coaching draw; targeted picks (coaching) record none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+
+from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call
+from monitoring.selectors import active_private_line_exists
+
+from ..models import AgentTier, SamplingKind, SamplingRun
+from ..periods import monday, months_of_week, week_bounds
+from ..policies import PolicyBook
+from ..routing import Router, route_picks
+from ..selectors.done import done_by_agent, evaluated_calls
+from ..strata import SamplingReport, stratified_pick
+
+BULK = 2_000
+
+
+def eligible_calls(*, start: dt.datetime, end: dt.datetime, policies: PolicyBook) -> list[dict]:
+    """Calls in [start, end) with a recording, long enough, not on a private line, by an active
+    agent, not evaluated (regular or calibration) and not already assigned: one query."""
+    qs = (
+        Call.objects.filter(start_time__gte=start, start_time__lt=end, agent__active=True)
+        .exclude(recording="")
+        .filter(talk_seconds__gte=policies.min_talk_floor)
+        .exclude(active_private_line_exists())
+        .exclude(Exists(Assignment.objects.filter(call=OuterRef("pk"))))
+        .exclude(pk__in=evaluated_calls())
+    )
+    rows = qs.order_by("pk").values(
+        "id",
+        "agent_id",
+        "line_of_business_id",
+        "shift_id",
+        "direction",
+        "service_type",
+        "start_time",
+        "talk_seconds",
+        "agent__user_id",
+        "agent__team_id",
+    )
+    return [r for r in rows if r["talk_seconds"] >= policies.for_line(r["line_of_business_id"]).min_talk_seconds]
+
+
+def lock_run(kind: str, period_start: dt.date, seed: int) -> SamplingRun:
+    SamplingRun.objects.get_or_create(kind=kind, period_start=period_start, defaults={"seed": seed})
+    return SamplingRun.objects.select_for_update().get(kind=kind, period_start=period_start)
+
+
+def finish_run(run: SamplingRun, report: SamplingReport, started: float) -> None:
+    report.seconds = time.monotonic() - started
+    run.runs += 1
+    run.last_run_at = timezone.now()
+    run.last_added = report.added
+    run.last_seconds = report.seconds
+    run.last_report = report.as_dict()
+    run.save()
+
+
+def _existing_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counter]:
+    """Primary assignments (not double scoring) on each agent's calls in the period, by role."""
+    out: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
+        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .values_list("call__agent_id", "evaluator_role")
+        .annotate(n=Count("pk"))
+        .values_list("call__agent_id", "evaluator_role", "n")
+    )
+    for agent_id, role, n in rows:
+        out[agent_id][role] += n
+    return out
+
+
+def sample_agent_week(
+    *,
+    week_start: dt.date,
+    seed: int = 0,
+    now: dt.datetime | None = None,
+) -> SamplingReport:
+    """Give every active agent their weekly target of the week's calls (DESIGN.md §3).
+
+    Regular evaluations already made of an agent's calls that week outside any assignment
+    (`selectors.done.done_by_agent`, read under the week's lock) count toward the target and
+    the role split."""
+    started = time.monotonic()
+    week_start = monday(week_start)
+    now = now or timezone.now()
+    start, end = week_bounds(week_start)
+    report = SamplingReport(SamplingKind.AGENT_WEEK, week_start, (end - dt.timedelta(days=1)).date(), seed)
+    with transaction.atomic():
+        # Locks in one order everywhere (months, then the week): a month's final top-up running
+        # at the same time waits instead of picking the same calls.
+        for month in months_of_week(week_start):
+            lock_run(SamplingKind.LINE_MONTH, month, seed)
+        run = lock_run(SamplingKind.AGENT_WEEK, week_start, seed)
+        policies = PolicyBook()
+        calls = eligible_calls(start=start, end=end, policies=policies)
+        done = done_by_agent(start, end)
+        report.eligible_calls = len(calls)
+        by_agent: dict[int, list[dict]] = defaultdict(list)
+        for call in calls:
+            by_agent[call["agent_id"]].append(call)
+        tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start)}
+        existing = _existing_by_agent(start, end)
+        router = Router(week_start, policies)
+        agents = Agent.objects.filter(active=True).values_list("pk", "team_id", "user_id").order_by("pk")
+        rows: list[Assignment] = []
+        for agent_id, team_id, user_id in agents:
+            report.units += 1
+            policy = policies.for_team(team_id)
+            tier = tiers.get(agent_id)
+            target = tier.target if tier else policy.target_no_history
+            have = existing.get(agent_id, Counter()) + (done.get(agent_id) or Counter())
+            need = target - sum(have.values())
+            if need <= 0:
+                continue
+            frame = by_agent.get(agent_id, [])
+            if len(frame) < need:
+                report.units_short += 1
+            rng = random.Random(f"{seed}:{week_start}:{agent_id}")
+            picks, random_frame, escape = _with_coaching(frame, need, tier, rng)
+            due = now + dt.timedelta(days=policy.due_days)
+            routed = route_picks(
+                picks,
+                have=have,
+                total=sum(have.values()) + len(picks),
+                team_id=team_id,
+                agent_user_id=user_id,
+                policy=policy,
+                router=router,
+                period_start=week_start,
+                due=due,
+                rng=rng,
+                report=report,
+            )
+            _record_random_probability(routed, random_frame, escape)
+            rows += routed
+        Assignment.objects.bulk_create(rows, batch_size=BULK)
+        report.added = len(rows)
+        finish_run(run, report, started)
+    return report
+
+
+def _with_coaching(
+    frame: list[dict], need: int, tier: AgentTier | None, rng: random.Random
+) -> tuple[list[tuple], int, dict[int, float]]:
+    """(call, reason, probability) picks: coaching follow-ups on the plan's service types first
+    (up to half the need; targeted, so no probability), the rest stratified at random. Also the
+    size of the random part's frame, and for the focus calls left in it the chance they had of
+    escaping the coaching draw (1 − chosen / matching): a focus call is in the random frame only
+    if the coaching draw passed it over, so its inclusion probability is p × that."""
+    picks: list[tuple] = []
+    rest = frame
+    escape: dict[int, float] = {}
+    focus = set(tier.focus_service_types or []) if tier else set()
+    if focus:
+        matching = [c for c in frame if c["service_type"] in focus]
+        chosen = rng.sample(matching, min(len(matching), max(1, need // 2)))
+        picks = [(c, AssignmentReason.COACHING, None) for c in chosen]
+        chosen_ids = {c["id"] for c in chosen}
+        rest = [c for c in frame if c["id"] not in chosen_ids]
+        if matching:
+            left = 1 - len(chosen) / len(matching)
+            escape = {c["id"]: left for c in matching if c["id"] not in chosen_ids}
+    random_picks, probability = stratified_pick(rest, need - len(picks), rng)
+    picks += [(c, AssignmentReason.RANDOM, round(probability * escape.get(c["id"], 1.0), 6)) for c in random_picks]
+    return picks, len(rest), escape
+
+
+def _record_random_probability(rows: list[Assignment], frame_size: int, escape: dict[int, float]) -> None:
+    """Set the inclusion probability of the random picks (and their double-scoring copies) from
+    what was actually routed: picks no evaluator could take were dropped, so each call of the
+    frame ended up assigned with probability routed / N (times its coaching escape chance)."""
+    routed = {r.call_id for r in rows if r.reason == AssignmentReason.RANDOM}
+    p = min(1.0, len(routed) / frame_size) if frame_size else 0.0
+    for row in rows:
+        if row.reason in (AssignmentReason.RANDOM, AssignmentReason.DOUBLE_SCORING):
+            row.inclusion_probability = round(p * escape.get(row.call_id, 1.0), 6)
