@@ -118,7 +118,8 @@ def child(args) -> int:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from monitoring.models import Assignment, Call, SamplingKind, SamplingRun
+    from monitoring.models import Assignment, Call
+    from planning.models import SamplingKind, SamplingRun
 
     agents = args.agents[0]
     call_command("migrate", verbosity=0)

@@ -51,9 +51,7 @@ class QuotaPolicy(models.Model):
     share_supervisor = models.PositiveSmallIntegerField(_("share to supervisors (%)"), default=20)
     share_trainer = models.PositiveSmallIntegerField(_("share to trainers (%)"), default=10)
     capacity_qa = models.PositiveSmallIntegerField(_("QA weekly capacity (each)"), default=60)
-    capacity_supervisor = models.PositiveSmallIntegerField(
-        _("supervisor weekly spot-check target (each)"), default=30
-    )
+    capacity_supervisor = models.PositiveSmallIntegerField(_("supervisor weekly spot-check target (each)"), default=30)
     capacity_trainer = models.PositiveSmallIntegerField(_("trainer weekly capacity (each)"), default=30)
     double_scoring_percent = models.PositiveSmallIntegerField(_("double-scored share (%)"), default=5)
     due_days = models.PositiveSmallIntegerField(_("days to complete an assignment"), default=5)
@@ -70,7 +68,9 @@ class QuotaPolicy(models.Model):
                 condition=Q(share_qa__lte=100, share_supervisor__lte=100, share_trainer__lte=100),
                 name="quota_policy_shares_are_percent",
             ),
-            models.CheckConstraint(condition=Q(line_month_cap__gte=F("line_month_floor")), name="quota_policy_cap_ge_floor"),
+            models.CheckConstraint(
+                condition=Q(line_month_cap__gte=F("line_month_floor")), name="quota_policy_cap_ge_floor"
+            ),
             models.CheckConstraint(
                 condition=Q(excellent_min__gt=F("good_min"), good_min__gt=F("needs_improvement_min")),
                 name="quota_policy_thresholds_ordered",
@@ -83,7 +83,10 @@ class QuotaPolicy(models.Model):
     def clean(self) -> None:
         # The one-to-one keeps one policy per line; the default row (no line) is kept unique here,
         # since NULLs are distinct in a unique index on every backend we support.
-        if self.line_of_business_id is None and QuotaPolicy.objects.filter(line_of_business__isnull=True).exclude(pk=self.pk).exists():
+        if (
+            self.line_of_business_id is None
+            and QuotaPolicy.objects.filter(line_of_business__isnull=True).exclude(pk=self.pk).exists()
+        ):
             raise ValidationError({"line_of_business": _("The center already has a default policy.")})
         if self.share_qa + self.share_supervisor + self.share_trainer != 100:
             raise ValidationError({"share_qa": _("The QA, supervisor and trainer shares must add up to 100 %.")})
@@ -91,7 +94,13 @@ class QuotaPolicy(models.Model):
             raise ValidationError({"line_month_cap": _("The top-up limit cannot be below the minimum.")})
         if not self.excellent_min > self.good_min > self.needs_improvement_min:
             raise ValidationError({"good_min": _("Thresholds must fall: excellent > good > needs improvement.")})
-        for name in ("target_excellent", "target_good", "target_needs_improvement", "target_at_risk", "target_no_history"):
+        for name in (
+            "target_excellent",
+            "target_good",
+            "target_needs_improvement",
+            "target_at_risk",
+            "target_no_history",
+        ):
             if not 1 <= getattr(self, name) <= 50:
                 raise ValidationError({name: _("A weekly target is between 1 and 50.")})
 

@@ -76,7 +76,9 @@ class Router:
     def candidates(self, role: str, team_id: int) -> list[int]:
         return self.team_supervisors.get(team_id, []) if role == SUPERVISOR else self.by_role.get(role, [])
 
-    def pick(self, role: str, *, team_id: int, agent_user_id: int | None, policy: QuotaPolicy, exclude=()) -> int | None:
+    def pick(
+        self, role: str, *, team_id: int, agent_user_id: int | None, policy: QuotaPolicy, exclude=()
+    ) -> int | None:
         capacity = policy.capacities()[role]
         best = None
         for user_id in self.candidates(role, team_id):
@@ -104,13 +106,46 @@ def route_one(
     return None, None
 
 
+def route_call(
+    router: Router,
+    call: dict,
+    *,
+    targets: dict[str, float],
+    current: Counter,
+    policy: QuotaPolicy,
+    reason: str,
+    probability: float | None,
+    period_start: dt.date,
+    due: dt.datetime,
+    report,
+) -> Assignment | None:
+    """One pick routed (`route_one`) and counted in `current` and the run's `report`; None when
+    no evaluator of any role had room (counted as unrouted)."""
+    role, evaluator = route_one(
+        router, targets, current, team_id=call["agent__team_id"], agent_user_id=call["agent__user_id"], policy=policy
+    )
+    if evaluator is None:
+        report.unrouted += 1
+        return None
+    current[role] += 1
+    report.by_reason[reason] += 1
+    report.by_role[role] += 1
+    return Assignment(
+        call_id=call["id"],
+        evaluator_id=evaluator,
+        evaluator_role=role,
+        reason=reason,
+        inclusion_probability=probability,
+        period_start=period_start,
+        due_at=due,
+    )
+
+
 def route_picks(
     picks: list[tuple],
     *,
     have: Counter,
     total: int,
-    team_id: int,
-    agent_user_id: int | None,
     policy: QuotaPolicy,
     router: Router,
     period_start: dt.date,
@@ -118,35 +153,37 @@ def route_picks(
     rng: random.Random,
     report,
 ) -> list[Assignment]:
-    """Turn picks into assignments: roles by the policy's shares over the whole period's total
-    (existing work included), each to the least-loaded evaluator with capacity."""
+    """Turn one agent-week's picks into assignments: roles by the policy's shares over the whole
+    period's total (existing work included), each to the least-loaded evaluator with capacity; a
+    share of the random picks also goes blind to a second QA auditor (double scoring)."""
     shares = policy.shares()
     targets = {role: shares[role] * total / 100 for role in ROLES}
     current = Counter({role: have.get(role, 0) for role in ROLES})
     rows = []
     for call, reason, probability in picks:
-        role, evaluator = route_one(
-            router, targets, current, team_id=team_id, agent_user_id=agent_user_id, policy=policy
+        row = route_call(
+            router,
+            call,
+            targets=targets,
+            current=current,
+            policy=policy,
+            reason=reason,
+            probability=probability,
+            period_start=period_start,
+            due=due,
+            report=report,
         )
-        if evaluator is None:
-            report.unrouted += 1
+        if row is None:
             continue
-        current[role] += 1
-        rows.append(
-            Assignment(
-                call_id=call["id"],
-                evaluator_id=evaluator,
-                evaluator_role=role,
-                reason=reason,
-                inclusion_probability=probability,
-                period_start=period_start,
-                due_at=due,
-            )
-        )
-        report.by_reason[reason] += 1
-        report.by_role[role] += 1
+        rows.append(row)
         if reason == AssignmentReason.RANDOM and rng.random() * 100 < policy.double_scoring_percent:
-            second = router.pick(QA, team_id=team_id, agent_user_id=agent_user_id, policy=policy, exclude={evaluator})
+            second = router.pick(
+                QA,
+                team_id=call["agent__team_id"],
+                agent_user_id=call["agent__user_id"],
+                policy=policy,
+                exclude={row.evaluator_id},
+            )
             if second is not None:
                 rows.append(
                     Assignment(

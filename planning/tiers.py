@@ -81,7 +81,8 @@ def classify(
     elif average >= policy.good_min:
         tier, reasons = Tier.GOOD, [f"average {average:.1f} in {policy.good_min}–{policy.excellent_min}"]
     else:
-        tier, reasons = Tier.NEEDS_IMPROVEMENT, [
-            f"average {average:.1f} in {policy.needs_improvement_min}–{policy.good_min}"
-        ]
+        tier, reasons = (
+            Tier.NEEDS_IMPROVEMENT,
+            [f"average {average:.1f} in {policy.needs_improvement_min}–{policy.good_min}"],
+        )
     return TierResult(tier, "; ".join(reasons), average, n, ci, critical_failures, new_hire, straddles)

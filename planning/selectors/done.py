@@ -61,9 +61,7 @@ def outside_calls_by(group: str, start: dt.datetime, end: dt.datetime, among=Non
     qs = outside_evaluations(start, end)
     if among is not None:
         qs = qs.filter(**{f"{group}__in": among})
-    return dict(
-        qs.values(group).annotate(n=Count("call_id", distinct=True)).order_by().values_list(group, "n")
-    )
+    return dict(qs.values(group).annotate(n=Count("call_id", distinct=True)).order_by().values_list(group, "n"))
 
 
 def done_by_line(start: dt.datetime, end: dt.datetime) -> dict[int, int]:

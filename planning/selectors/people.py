@@ -17,7 +17,9 @@ def evaluators(condition: Q) -> dict[int, dict]:
         .order_by("pk")
     )
     for pk, username, first, last, group in rows:
-        person = people.setdefault(pk, {"username": username, "name": f"{first} {last}".strip() or username, "roles": set()})
+        person = people.setdefault(
+            pk, {"username": username, "name": f"{first} {last}".strip() or username, "roles": set()}
+        )
         if group:
             person["roles"].add(group)
     return people

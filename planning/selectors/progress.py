@@ -380,7 +380,12 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
     line_ids = [line["pk"] for line in lines]
     policies = PolicyBook()
     assignment_stats = _assignment_stats(
-        "call__line_of_business_id", start=start, end=end, among=line_ids, now=now, due=Count("pk", filter=Q(due_at__lte=now))
+        "call__line_of_business_id",
+        start=start,
+        end=end,
+        among=line_ids,
+        now=now,
+        due=Count("pk", filter=Q(due_at__lte=now)),
     )
     done_counts = _done_counts("call__line_of_business_id", start=start, end=end, among=line_ids)
     outside_stats = outside_calls_by("call__line_of_business_id", start, end, among=line_ids)

@@ -43,7 +43,9 @@ def agent_tiers_refresh(*, week_start: dt.date) -> int:
     for agent_id, started, total, critical in rows.iterator(chunk_size=10_000):
         by_agent[agent_id].append((started, float(total), critical))
     tiers = []
-    for agent in Agent.objects.filter(active=True).only("pk", "team_id", "hire_date", "coaching_open", "coaching_focus"):
+    for agent in Agent.objects.filter(active=True).only(
+        "pk", "team_id", "hire_date", "coaching_open", "coaching_focus"
+    ):
         policy = policies.for_team(agent.team_id)
         since, _ = week_bounds(week_start - dt.timedelta(weeks=policy.trailing_weeks))
         scores = [(total, critical) for started, total, critical in by_agent.get(agent.pk, ()) if started >= since]

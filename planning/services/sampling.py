@@ -125,9 +125,9 @@ def sample_agent_week(
         tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start)}
         existing = _existing_by_agent(start, end)
         router = Router(week_start, policies)
-        agents = Agent.objects.filter(active=True).values_list("pk", "team_id", "user_id").order_by("pk")
+        agents = Agent.objects.filter(active=True).values_list("pk", "team_id").order_by("pk")
         rows: list[Assignment] = []
-        for agent_id, team_id, user_id in agents:
+        for agent_id, team_id in agents:
             report.units += 1
             policy = policies.for_team(team_id)
             tier = tiers.get(agent_id)
@@ -146,8 +146,6 @@ def sample_agent_week(
                 picks,
                 have=have,
                 total=sum(have.values()) + len(picks),
-                team_id=team_id,
-                agent_user_id=user_id,
                 policy=policy,
                 router=router,
                 period_start=week_start,

@@ -23,7 +23,7 @@ from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Li
 from ..models import SamplingKind
 from ..periods import monday, month_bounds, week_bounds
 from ..policies import PolicyBook
-from ..routing import ROLES, Router, route_one
+from ..routing import ROLES, Router, route_call
 from ..selectors.done import done_by_line
 from ..strata import SamplingReport, stratified_pick
 from .sampling import BULK, eligible_calls, finish_run, lock_run
@@ -168,25 +168,20 @@ def topup_line_month(
                 # agent's evaluators stay within one call of the policy.
                 current = load[_agent_week(call)]
                 targets = {r: shares[r] * (sum(current.values()) + 1) / 100 for r in ROLES}
-                role, evaluator = route_one(
-                    router, targets, current, team_id=call["agent__team_id"], agent_user_id=call["agent__user_id"], policy=policy
+                row = route_call(
+                    router,
+                    call,
+                    targets=targets,
+                    current=current,
+                    policy=policy,
+                    reason=AssignmentReason.LINE_TOPUP,
+                    probability=None,
+                    period_start=period_start,
+                    due=now + dt.timedelta(days=policy.due_days),
+                    report=report,
                 )
-                if evaluator is None:
-                    report.unrouted += 1
-                    continue
-                current[role] += 1
-                line_rows.append(
-                    Assignment(
-                        call_id=call["id"],
-                        evaluator_id=evaluator,
-                        evaluator_role=role,
-                        reason=AssignmentReason.LINE_TOPUP,
-                        period_start=period_start,
-                        due_at=now + dt.timedelta(days=policy.due_days),
-                    )
-                )
-                report.by_reason[AssignmentReason.LINE_TOPUP] += 1
-                report.by_role[role] += 1
+                if row is not None:
+                    line_rows.append(row)
             # Known only after routing: picks nobody could take were dropped (routed / N), and a
             # frame the room limit cut or a redraw makes the picks targeted (None).
             if frame_size:

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         plan = plan_week(week_start=week_start, seed=seed)
         year, number, _ = week_start.isocalendar()
         a = plan.agents
-        self.stdout.write(f"Week {year}-W{number:02d} ({week_start} to {week_start + dt.timedelta(days=6)}), seed {seed}")
+        self.stdout.write(
+            f"Week {year}-W{number:02d} ({week_start} to {week_start + dt.timedelta(days=6)}), seed {seed}"
+        )
         self.stdout.write(f"  tiers computed          {plan.tiers:>8,}")
         self.stdout.write(f"  eligible calls          {a.eligible_calls:>8,}")
         self.stdout.write(f"  agents considered       {a.units:>8,}  (short of eligible calls: {a.units_short})")
