@@ -1,6 +1,13 @@
-"""REST API for org structure, calls, ingestion and recordings (/api/v1/)."""
+"""REST API for org structure, calls, ingestion and recordings (/api/v1/).
+
+Service refusals reach the client through `qa_platform.errors.api_exception_handler`, except
+ingestion's own two shapes, answered once in `IngestionView`: a rejected batch lists every row
+error ({row, field, reason}), a refused recording says why with its status (403/413/415/400).
+"""
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +21,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .filters import CallFilter
+from .ingest import RowError
 from .models import Call, LineOfBusiness, Shift
 from .permissions import CanIngestCalls, CanSeeCalls
 from .recordings import recording_response
@@ -72,7 +80,27 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.calls_visible_to(self.request.user)
 
 
-class CallBulkUpsertView(APIView):
+class IngestionView(APIView):
+    """Answers ingestion's refusals in their own shapes; everything else goes to DRF's handler."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.CallImportError):
+            body = {
+                "detail": _("The batch was rejected; nothing was written."),
+                "errors": [e.as_dict() for e in exc.errors],
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, services.RecordingError):
+            return Response({exc.field: [exc.message], "detail": exc.message}, status=exc.status)
+        return super().handle_exception(exc)
+
+
+def _refuse_batch(reason: str) -> NoReturn:
+    """A batch refused as a whole is reported like a bad row: row 0, with no field of its own."""
+    raise services.CallImportError([RowError(0, "non_field_errors", reason)])
+
+
+class CallBulkUpsertView(IngestionView):
     """Insert or update calls keyed on (source, external_id). All rows or none."""
 
     permission_classes = [IsAuthenticated, CanIngestCalls]
@@ -93,34 +121,16 @@ class CallBulkUpsertView(APIView):
     def post(self, request):
         rows = request.data
         if not isinstance(rows, list):
-            return _errors([{"row": 0, "field": "non_field_errors", "reason": _("Send a JSON list of calls.")}])
+            _refuse_batch(_("Send a JSON list of calls."))
         if not rows:
-            return _errors([{"row": 0, "field": "non_field_errors", "reason": _("The list is empty.")}])
+            _refuse_batch(_("The list is empty."))
         if len(rows) > BULK_MAX_ROWS:
-            return _errors(
-                [
-                    {
-                        "row": 0,
-                        "field": "non_field_errors",
-                        "reason": _("At most %(n)s calls per request.") % {"n": BULK_MAX_ROWS},
-                    }
-                ]
-            )
-        try:
-            result = services.calls_upsert(rows=rows)
-        except services.CallImportError as exc:
-            return _errors([e.as_dict() for e in exc.errors])
+            _refuse_batch(_("At most %(n)s calls per request.") % {"n": BULK_MAX_ROWS})
+        result = services.calls_upsert(rows=rows)
         return Response({"created": result.created, "updated": result.updated})
 
 
-def _errors(errors: list[dict]) -> Response:
-    return Response(
-        {"detail": _("The batch was rejected; nothing was written."), "errors": errors},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
-class CallRecordingView(APIView):
+class CallRecordingView(IngestionView):
     """GET streams the recording (Range → 206); PUT/POST uploads it (multipart field `recording`)."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -148,10 +158,7 @@ class CallRecordingView(APIView):
     def put(self, request, pk: int):
         # Ingestion accounts (CanIngestCalls) write for the whole center, like the bulk upsert.
         call = get_object_or_404(Call, pk=pk)
-        try:
-            call = services.call_recording_attach(call=call, upload=request.FILES.get("recording"))
-        except services.RecordingError as exc:
-            return Response({exc.field: [exc.message], "detail": exc.message}, status=exc.status)
+        call = services.call_recording_attach(call=call, upload=request.FILES.get("recording"))
         return Response(CallSerializer(call, context={"request": request}).data)
 
     post = put

@@ -108,7 +108,8 @@ def page_errors(request, *, form=None, fields: tuple[str, ...] = ()):
     except DjangoValidationError as exc:
         outcome.status = 400
         for name, reasons in reasons_by_field(exc).items():
-            if form is not None and name in form.fields:
+            # Only a bound, validated form can carry a field error; otherwise it is a message.
+            if form is not None and name in form.fields and hasattr(form, "cleaned_data"):
                 for reason in reasons:
                     form.add_error(name, reason)
             elif name in fields:

@@ -90,6 +90,7 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
     show_full_result_count = False
 
 

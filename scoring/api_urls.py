@@ -2,9 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from .api.evaluations import EvaluationViewSet
 
 router = SimpleRouter()
-router.register("evaluations", api.EvaluationViewSet, basename="api-evaluation")
+router.register("evaluations", EvaluationViewSet, basename="api-evaluation")
 
 urlpatterns = router.urls

@@ -2,10 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import api_scorecards
+from .api.scorecards import ScorecardVersionViewSet, ScorecardViewSet
 
 router = SimpleRouter()
-router.register("scorecards", api_scorecards.ScorecardViewSet, basename="api-scorecard")
-router.register("scorecard-versions", api_scorecards.ScorecardVersionViewSet, basename="api-scorecard-version")
+router.register("scorecards", ScorecardViewSet, basename="api-scorecard")
+router.register("scorecard-versions", ScorecardVersionViewSet, basename="api-scorecard-version")
 
 urlpatterns = router.urls

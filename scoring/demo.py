@@ -45,7 +45,16 @@ V1_SECTIONS = [
         20,
         [
             ("Greets with name and company", "Within the first 5 seconds.", "yes_no", 1, 5, "etiquette", False, False),
-            ("Verifies the customer's identity", "Two factors before any account detail.", "yes_no", 1, 5, "compliance", False, True),
+            (
+                "Verifies the customer's identity",
+                "Two factors before any account detail.",
+                "yes_no",
+                1,
+                5,
+                "compliance",
+                False,
+                True,
+            ),
             ("Polite closing, offers further help", "", "yes_no", 1, 5, "etiquette", False, False),
         ],
     ),
@@ -53,23 +62,68 @@ V1_SECTIONS = [
         "Communication",
         25,
         [
-            ("Listens actively and shows empathy", "0 none … 4 excellent.", "scale", 4, 10, "communication", True, False),
-            ("Explains clearly, without jargon", "0 confusing … 4 crystal clear.", "scale", 4, 10, "communication", False, False),
+            (
+                "Listens actively and shows empathy",
+                "0 none … 4 excellent.",
+                "scale",
+                4,
+                10,
+                "communication",
+                True,
+                False,
+            ),
+            (
+                "Explains clearly, without jargon",
+                "0 confusing … 4 crystal clear.",
+                "scale",
+                4,
+                10,
+                "communication",
+                False,
+                False,
+            ),
         ],
     ),
     (
         "Knowledge",
         20,
         [
-            ("Gives correct and complete information", "Any wrong fact about fees, terms or fixes fails this.", "yes_no", 1, 10, "knowledge", False, True),
-            ("Uses the knowledge base and tools well", "0 not at all … 3 fluently.", "scale", 3, 10, "knowledge", False, False),
+            (
+                "Gives correct and complete information",
+                "Any wrong fact about fees, terms or fixes fails this.",
+                "yes_no",
+                1,
+                10,
+                "knowledge",
+                False,
+                True,
+            ),
+            (
+                "Uses the knowledge base and tools well",
+                "0 not at all … 3 fluently.",
+                "scale",
+                3,
+                10,
+                "knowledge",
+                False,
+                False,
+            ),
         ],
     ),
     (
         "Compliance",
         15,
         [
-            ("Follows the data-protection script", "Reads the recording notice; never reads out full card numbers.", "yes_no", 1, 10, "compliance", False, True),
+            (
+                "Follows the data-protection script",
+                "Reads the recording notice; never reads out full card numbers.",
+                "yes_no",
+                1,
+                10,
+                "compliance",
+                False,
+                True,
+            ),
             ("Records the call disposition correctly", "", "yes_no", 1, 5, "compliance", False, False),
         ],
     ),
@@ -77,13 +131,34 @@ V1_SECTIONS = [
         "Resolution",
         20,
         [
-            ("Resolves the issue or sets clear next steps", "0 unresolved … 4 resolved first time.", "scale", 4, 10, "resolution", False, False),
-            ("Offers a relevant solution or product", "Only where it fits the customer's need.", "yes_no", 1, 5, "resolution", True, False),
+            (
+                "Resolves the issue or sets clear next steps",
+                "0 unresolved … 4 resolved first time.",
+                "scale",
+                4,
+                10,
+                "resolution",
+                False,
+                False,
+            ),
+            (
+                "Offers a relevant solution or product",
+                "Only where it fits the customer's need.",
+                "yes_no",
+                1,
+                5,
+                "resolution",
+                True,
+                False,
+            ),
         ],
     ),
 ]
 # v2 adds a hold-etiquette criterion (the center's change this quarter).
-V2_EXTRA = ("Communication", ("Asks permission before holding, thanks after", "", "yes_no", 1, 5, "etiquette", True, False))
+V2_EXTRA = (
+    "Communication",
+    ("Asks permission before holding, thanks after", "", "yes_no", 1, 5, "etiquette", True, False),
+)
 
 COMMENTS_LOW = [
     "Missed this step; see the guidance.",
@@ -299,8 +374,10 @@ def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_we
     submitted = min(call["start"] + dt.timedelta(hours=rng.uniform(4, 60)), now - dt.timedelta(hours=2))
     due = submitted + dt.timedelta(hours=settings.FEEDBACK_SLA_HOURS)
     late = rng.random() < 0.08
-    delivered = due + dt.timedelta(hours=rng.uniform(0.5, 20)) if late else submitted + dt.timedelta(
-        minutes=rng.uniform(0, settings.FEEDBACK_SLA_HOURS * 60 - 5)
+    delivered = (
+        due + dt.timedelta(hours=rng.uniform(0.5, 20))
+        if late
+        else submitted + dt.timedelta(minutes=rng.uniform(0, settings.FEEDBACK_SLA_HOURS * 60 - 5))
     )
     draw = rng.random()
     if week < last_week:

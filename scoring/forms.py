@@ -1,4 +1,5 @@
-"""Forms for the scoring pages: starting an evaluation, disputing and resolving, list filters.
+"""Forms for the scoring pages: starting an evaluation, disputing and resolving, list filters,
+creating a scorecard (the builder itself saves JSON through the API).
 
 The scorecard's controls (one radio group, comment and time per criterion) are not a Django
 form: their shape comes from the scorecard version, so `answers_from_post` reads them by name
@@ -8,9 +9,10 @@ form: their shape comes from the scorecard version, so `answers_from_post` reads
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from monitoring.models import LineOfBusiness
 
 from . import formula
 from .models import DisputeStatus, Kind, Method, ScorecardVersion, Status
@@ -66,12 +68,30 @@ class EvaluationFilterForm(forms.Form):
         self.fields["agent"].widget.attrs["placeholder"] = _("name or employee id")
 
 
-def answers_from_post(data, version: ScorecardVersion) -> list[AnswerInput]:
-    """The scorecard controls of a posted page form as answers (version prefetched).
+class ScorecardCreateForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
+    )
+    lines_of_business = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Lines of business"),
+        queryset=LineOfBusiness.objects.filter(active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Calls of these lines are scored on this scorecard by default."),
+    )
 
-    Raises ValidationError keyed `criterion.<id>` for a value the criterion cannot take, the
-    same keys the services and the API use.
-    """
+
+def answer_error_keys(version: ScorecardVersion) -> tuple[str, ...]:
+    """The names a refusal of a version's answers comes back under: `answers` for them all,
+    `criterion.<id>` for one (version prefetched)."""
+    return ("answers", *(f"criterion.{c.pk}" for s in version.sections.all() for c in s.criteria.all()))
+
+
+def answers_from_post(data, version: ScorecardVersion) -> tuple[list[AnswerInput], dict[str, list[str]]]:
+    """The scorecard controls of a posted page form as answers (version prefetched), and the
+    errors keyed `criterion.<id>` for a value the criterion cannot take — the same keys the
+    services and the API use."""
     answers, errors = [], {}
     for section in version.sections.all():
         for criterion in section.criteria.all():
@@ -96,6 +116,4 @@ def answers_from_post(data, version: ScorecardVersion) -> list[AnswerInput]:
                     time_offset=time_offset,
                 )
             )
-    if errors:
-        raise ValidationError(errors)
-    return answers
+    return answers, errors

@@ -85,9 +85,7 @@ class ScorecardVersion(models.Model):
         verbose_name_plural = _("scorecard versions")
         constraints = [
             models.UniqueConstraint(fields=["scorecard", "number"], name="scorecard_version_number_unique"),
-            models.UniqueConstraint(
-                fields=["scorecard"], condition=Q(status="draft"), name="scorecard_one_draft"
-            ),
+            models.UniqueConstraint(fields=["scorecard"], condition=Q(status="draft"), name="scorecard_one_draft"),
             models.UniqueConstraint(
                 fields=["scorecard"], condition=Q(status="published"), name="scorecard_one_published"
             ),
@@ -116,7 +114,9 @@ class ScorecardVersion(models.Model):
 class Section(models.Model):
     version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=120)
-    weight = models.PositiveSmallIntegerField(_("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)])
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
@@ -248,7 +248,9 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         constraints = [
-            models.UniqueConstraint(fields=["call", "evaluator", "kind"], name="evaluation_one_per_call_evaluator_kind"),
+            models.UniqueConstraint(
+                fields=["call", "evaluator", "kind"], name="evaluation_one_per_call_evaluator_kind"
+            ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=Decimal("0"), total__lte=Decimal("100")),
                 name="evaluation_total_0_100",
@@ -266,6 +268,16 @@ class Evaluation(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status in (Status.ASSIGNED, Status.IN_PROGRESS)
+
+    @property
+    def awaits_feedback(self) -> bool:
+        """A regular evaluation submitted, whose feedback has yet to reach the agent."""
+        return self.kind == Kind.REGULAR and self.status == Status.SUBMITTED
+
+    @property
+    def awaits_agent(self) -> bool:
+        """Feedback has reached the agent, who has yet to acknowledge or dispute it."""
+        return self.kind == Kind.REGULAR and self.status == Status.FEEDBACK_DELIVERED
 
     @property
     def feedback_late(self) -> bool:

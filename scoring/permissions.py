@@ -1,63 +1,172 @@
-"""DRF permissions for the evaluations API.
+"""Who may do what with evaluations and scorecards: each question answered once, here, and asked
+by the pages, the API and the services alike (a refusal is a 403 on every surface).
 
-Which evaluations a user may see is `selectors.evaluations_visible_to` (outside it: 404). Who
-may take each step is decided by the services (they raise PermissionDenied); the object
-permissions below ask the same questions earlier, so a request from the wrong person is a 403
-before its body is validated, and the pages' rules and the API's stay one rule.
+Which evaluations a user may see is `selectors.evaluations_visible_to` (outside it: 404). The
+services refuse the wrong person with `require(rule, …)` (PermissionDenied with the rule's
+refusal); the DRF permissions ask the same questions earlier, with the same refusal, so a request
+from the wrong person is a 403 before its body is validated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from qa_platform.roles import AGENT, CENTER_WIDE_ROLES, SUPERVISOR, has_role
+from monitoring.selectors import led_team_ids
+from qa_platform.permissions import ReadOrWriteByRole
+from qa_platform.roles import (
+    ADMIN,
+    AGENT,
+    CENTER_WIDE_ROLES,
+    EVALUATOR_ROLES,
+    MANAGER,
+    QA,
+    SUPERVISOR,
+    TRAINER,
+    has_role,
+    routing_role,
+    user_roles,
+)
 
-from . import services
+from .models import Kind
 
 # HR reads numbers through the export only: no evaluations, no comments (DESIGN.md §1).
 EVALUATION_ROLES = tuple(CENTER_WIDE_ROLES | {SUPERVISOR, AGENT})
+# Who scores calls: the evaluator roles, and managers.
+SCORING_ROLES = tuple(EVALUATOR_ROLES | {MANAGER})
+# Who resolves a dispute (never one about their own score or their own call).
+RESOLVER_ROLES = (QA, MANAGER)
+# Who builds and publishes scorecards, and who reads them (supervisors and trainers score on them).
+SCORECARD_BUILDER_ROLES = (MANAGER, ADMIN, QA)
+SCORECARD_READER_ROLES = (*SCORECARD_BUILDER_ROLES, SUPERVISOR, TRAINER)
+
+NO_EVALUATIONS = _("Your role does not give access to evaluations.")
+NO_SCORECARDS = _("Your role does not give access to scorecards.")
+ONLY_EVALUATOR = _("Only the evaluator may change this evaluation.")
+ONLY_FEEDBACK_GIVERS = _("Only the evaluator, the agent's supervisor or a manager delivers feedback.")
+ONLY_EVALUATED_AGENT = _("Only the evaluated agent may do this.")
+ONLY_RESOLVERS = _("A dispute is resolved by QA or a manager other than the original evaluator.")
+
+
+def own_agent_id(user) -> int | None:
+    """The user's own agent record, when they take calls themselves."""
+    agent = getattr(user, "agent", None)
+    return agent.pk if agent is not None else None
+
+
+def is_own(user, call_or_evaluation) -> bool:
+    """The call (or the evaluation of a call) is about the user's own work as an agent."""
+    return own_agent_id(user) == call_or_evaluation.agent_id
 
 
 def can_see_evaluations(user) -> bool:
     return bool(user.is_authenticated and has_role(user, *EVALUATION_ROLES))
 
 
+def can_build_scorecards(user) -> bool:
+    return has_role(user, *SCORECARD_BUILDER_ROLES)
+
+
+def is_resolver(user) -> bool:
+    return has_role(user, *RESOLVER_ROLES)
+
+
+def evaluator_role_for(user) -> str | None:
+    """The role an evaluation by `user` is recorded in when they hold several: the evaluator role
+    work is routed by (QA, then supervisor, then trainer), else manager; None when they do not
+    score calls."""
+    roles = user_roles(user) & set(SCORING_ROLES)
+    return routing_role(roles, leads_team=True) or next(iter(roles), None)
+
+
+def start_refusal(user, *, call, kind: str) -> str | None:
+    """Why `user` may not start an evaluation of `kind` on `call`, or None when they may. Nobody
+    evaluates their own call except as a self-evaluation, which is only of one's own call."""
+    own = is_own(user, call)
+    if kind == Kind.SELF:
+        return None if own else _("A self-evaluation is of one of your own calls.")
+    if own:
+        return _("Nobody evaluates their own calls; use a self-evaluation.")
+    if evaluator_role_for(user) is None:
+        return _("Your role does not evaluate calls.")
+    return None
+
+
+def can_score(evaluation, user) -> bool:
+    """Drafts and submissions are the evaluator's alone."""
+    return evaluation.evaluator_id == user.pk
+
+
+def can_deliver_feedback(evaluation, user) -> bool:
+    """The evaluator, a supervisor of the agent's team or a manager."""
+    if is_own(user, evaluation):
+        return False  # nobody handles their own evaluation, whatever roles they hold
+    roles = user_roles(user)
+    if evaluation.evaluator_id == user.pk or MANAGER in roles:
+        return True
+    return SUPERVISOR in roles and led_team_ids(user).filter(team_id=evaluation.agent.team_id).exists()
+
+
+def can_acknowledge(evaluation, user) -> bool:
+    """Acknowledging feedback is the evaluated agent's, whatever other roles they hold."""
+    return is_own(user, evaluation)
+
+
+def can_dispute(evaluation, user) -> bool:
+    """Disputing a score is the evaluated agent's, whatever other roles they hold."""
+    return is_own(user, evaluation)
+
+
+def can_resolve(evaluation, user) -> bool:
+    """QA or a manager who neither scored the evaluation nor took the call."""
+    return is_resolver(user) and evaluation.evaluator_id != user.pk and not is_own(user, evaluation)
+
+
+# What each rule about an evaluation answers the wrong person, on every surface.
+REFUSALS: dict[Callable[..., bool], str] = {
+    can_score: ONLY_EVALUATOR,
+    can_deliver_feedback: ONLY_FEEDBACK_GIVERS,
+    can_acknowledge: ONLY_EVALUATED_AGENT,
+    can_dispute: ONLY_EVALUATED_AGENT,
+    can_resolve: ONLY_RESOLVERS,
+}
+
+
+def require(rule: Callable[..., bool], evaluation, user) -> None:
+    """PermissionDenied with the rule's refusal unless `rule(evaluation, user)` (for services)."""
+    if not rule(evaluation, user):
+        raise PermissionDenied(REFUSALS[rule])
+
+
+# --- the same rules for DRF ---------------------------------------------------------------------
+
+
 class CanSeeEvaluations(BasePermission):
-    message = _("Your role does not give access to evaluations.")
+    message = NO_EVALUATIONS
 
     def has_permission(self, request, view) -> bool:
         return can_see_evaluations(request.user)
 
 
-class IsEvaluator(BasePermission):
-    """Drafts and submissions are the evaluator's alone."""
-
-    message = _("Only the evaluator may change this evaluation.")
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return obj.evaluator_id == request.user.pk
+CanReadOrBuildScorecards = ReadOrWriteByRole.of(
+    "CanReadOrBuildScorecards", readers=SCORECARD_READER_ROLES, writers=SCORECARD_BUILDER_ROLES, message=NO_SCORECARDS
+)
 
 
-class IsEvaluatedAgent(BasePermission):
-    """Acknowledging and disputing are the evaluated agent's."""
-
-    message = _("Only the evaluated agent may do this.")
+def _on_evaluation(name: str, rule: Callable[..., bool]) -> type[BasePermission]:
+    """A DRF object permission that asks `rule(evaluation, user)` and refuses as the service does."""
 
     def has_object_permission(self, request, view, obj) -> bool:
-        agent = getattr(request.user, "agent", None)
-        return agent is not None and agent.pk == obj.agent_id
+        return rule(obj, request.user)
+
+    return type(name, (BasePermission,), {"message": REFUSALS[rule], "has_object_permission": has_object_permission})
 
 
-class CanDeliverFeedback(BasePermission):
-    message = _("Only the evaluator, the agent's supervisor or a manager delivers feedback.")
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return services.can_deliver_feedback(obj, request.user)
-
-
-class CanResolveDispute(BasePermission):
-    message = _("A dispute is resolved by QA or a manager other than the original evaluator.")
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return services.can_resolve(obj, request.user)
+IsEvaluator = _on_evaluation("IsEvaluator", can_score)
+CanDeliverFeedback = _on_evaluation("CanDeliverFeedback", can_deliver_feedback)
+CanAcknowledge = _on_evaluation("CanAcknowledge", can_acknowledge)
+CanDispute = _on_evaluation("CanDispute", can_dispute)
+CanResolveDispute = _on_evaluation("CanResolveDispute", can_resolve)

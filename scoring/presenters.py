@@ -1,39 +1,25 @@
 """What the scoring pages show, computed from an evaluation: the scorecard's rows with each
-answer, the structure the scoring screen's JavaScript reads, labels, times. No request handling.
+answer, the structure the scoring screen's JavaScript reads, the "why this score" sections, the
+history, labels, times. No request handling; the reads are `selectors`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from monitoring.selectors import calls_visible_to
 
-from . import formula
-from .models import Evaluation
+from . import formula, selectors
+from .models import Dispute, DisputeStatus, Evaluation, Status
 
-
-def own_agent_id(user) -> int | None:
-    agent = getattr(user, "agent", None)
-    return agent.pk if agent is not None else None
-
-
-def error_messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}
-
-
-def flash_errors(request, exc: ValidationError) -> None:
-    for msgs in error_messages(exc).values():
-        for msg in msgs:
-            messages.error(request, msg)
+# The resolver's answers are written just after the dispute's resolved_at is taken.
+_SLACK = dt.timedelta(seconds=5)
 
 
 def answer_key(answer) -> str:
@@ -146,10 +132,11 @@ def scorecard_rows(
     return rows
 
 
-def scorecard_structure(evaluation: Evaluation) -> dict:
-    """The scorecard as data for static/js/scoring.js (embedded with json_script)."""
+def scorecard_structure(evaluation: Evaluation, *, mode: str) -> dict:
+    """The scorecard as data for static/js/scoring.js (embedded with json_script): for the
+    scoring screen (`mode` "score", which saves through the API) or the resolve page ("resolve")."""
     version = evaluation.version
-    return {
+    structure = {
         "evaluation": evaluation.pk,
         "criticalZeroes": version.critical_zeroes,
         "sections": [
@@ -173,6 +160,9 @@ def scorecard_structure(evaluation: Evaluation) -> dict:
             for s in version.sections.all()
         ],
     }
+    if mode == "score":
+        structure["urls"] = api_urls(evaluation)
+    return {**structure, "strings": js_strings(), "mode": mode}
 
 
 def js_strings() -> dict[str, str]:
@@ -222,4 +212,74 @@ def can_hear(user, evaluation: Evaluation) -> bool:
     return bool(evaluation.call.recording) and call_is_visible(user, evaluation)
 
 
-# --- work queue and starting --------------------------------------------------------------------
+# --- the evaluation page ------------------------------------------------------------------------
+
+
+def why_sections(score: dict, criteria: dict) -> list[dict]:
+    """The explain block's sections with the texts of their N/A criteria and the weight dropped."""
+    return [
+        {
+            **s,
+            "na_texts": [criteria[cid].text for cid in s["na_criteria"] if cid in criteria],
+            "dropped_weight": 0 if s["counted"] else s["weight"],
+        }
+        for s in score["sections"]
+    ]
+
+
+def evaluation_history(evaluation: Evaluation) -> list[dict]:
+    """The evaluation's historical records, consecutive autosaves folded into one row: a row
+    per change of status or total, so an adjusted dispute shows the original and the new total."""
+    rows: list[dict] = []
+    for record in selectors.status_changes(evaluation):
+        if rows and rows[-1]["status"] == record.status and rows[-1]["total"] == record.total:
+            rows[-1]["saves"] += 1
+            rows[-1]["until"] = record.history_date
+            continue
+        rows.append(
+            {
+                "when": record.history_date,
+                "until": None,
+                "who": record.history_user,
+                "status": record.status,
+                "status_label": Status(record.status).label if record.status in Status.values else record.status,
+                "total": record.total,
+                "critical_failed": record.critical_failed,
+                "saves": 0,
+                "created": record.history_type == "+",
+            }
+        )
+    for before, row in zip([None, *rows], rows, strict=False):
+        row["total_changed"] = before is not None and before["total"] is not None and before["total"] != row["total"]
+        row["previous_total"] = before["total"] if before else None
+    return rows
+
+
+def disputes_with_changes(evaluation: Evaluation, criteria: dict) -> list[Dispute]:
+    """The evaluation's disputes (prefetched), each with `changes`: for an adjusted one, which
+    answers the resolver changed, read from the answers' history."""
+    disputes = list(evaluation.disputes.all())
+    adjusted = [d for d in disputes if d.status == DisputeStatus.ADJUSTED and d.resolved_at]
+    records = selectors.answer_changes(evaluation) if adjusted else []
+    for dispute in disputes:
+        dispute.changes = _changes(dispute, records, criteria) if dispute in adjusted else []
+    return disputes
+
+
+def _changes(dispute: Dispute, records: list, criteria: dict) -> list[dict]:
+    before: dict[int, object] = {}
+    after: dict[int, object] = {}
+    for r in records:
+        if r.history_date < dispute.raised_at:
+            before[r.criterion_id] = r
+        elif r.history_date <= dispute.resolved_at + _SLACK:
+            after[r.criterion_id] = r
+    items = []
+    for cid, new in after.items():
+        old = before.get(cid)
+        criterion = criteria.get(cid)
+        if criterion is not None and (old is None or (old.value, old.is_na) != (new.value, new.is_na)):
+            items.append(
+                {"criterion": criterion, "before": value_label(criterion, old), "after": value_label(criterion, new)}
+            )
+    return items

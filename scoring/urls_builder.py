@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import views_builder as views
+from .views import builder
 
 urlpatterns = [
-    path("", views.scorecard_list, name="scorecard-list"),
-    path("<int:pk>/", views.scorecard_detail, name="scorecard-detail"),
-    path("<int:pk>/new-draft/", views.scorecard_new_draft, name="scorecard-new-draft"),
-    path("versions/<int:pk>/", views.version_detail, name="scorecard-version"),
-    path("versions/<int:pk>/edit/", views.version_edit, name="scorecard-version-edit"),
-    path("versions/<int:pk>/publish/", views.version_publish, name="scorecard-version-publish"),
+    path("", builder.scorecard_list, name="scorecard-list"),
+    path("<int:pk>/", builder.scorecard_detail, name="scorecard-detail"),
+    path("<int:pk>/new-draft/", builder.scorecard_new_draft, name="scorecard-new-draft"),
+    path("versions/<int:pk>/", builder.version_detail, name="scorecard-version"),
+    path("versions/<int:pk>/edit/", builder.version_edit, name="scorecard-version-edit"),
+    path("versions/<int:pk>/publish/", builder.version_publish, name="scorecard-version-publish"),
 ]

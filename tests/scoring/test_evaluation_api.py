@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from scoring import services
+from scoring import formula, services
 from scoring.formula import NA
 from scoring.models import Evaluation
 from scoring.serializers import explain
@@ -210,7 +210,7 @@ class DetailTests(ScoringPersonas):
                 ]
             }
         )
-        result = services.formula.compute(version.specs(), {criteria(version)["thirds"].pk: 1})
+        result = formula.compute(version.specs(), {criteria(version)["thirds"].pk: 1})
         block = explain(result)
         self.assertEqual((block["sections"][0]["earned"], block["total"]), ("3.3", "33.3"))
 

@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from monitoring.models import LineOfBusiness
 
-from . import services
-from .models import Category, Criterion, CriterionKind, Scorecard, ScorecardVersion, Section, VersionStatus
+from .. import services
+from ..models import Category, Criterion, CriterionKind, Scorecard, ScorecardVersion, Section, VersionStatus
 
 # --- output ------------------------------------------------------------------------------------
 

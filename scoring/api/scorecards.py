@@ -2,28 +2,24 @@
 
 Readers (manager, admin, qa, supervisor, trainer) may GET; builders (manager, admin, qa) may also
 create, save drafts, publish and start new drafts. Agents and HR are refused (403).
-Errors: 400 with messages keyed by field or path (sections.0.criteria.1.points); 409 when the
-version's state does not allow the step (a published version never changes).
+Errors (answered by `qa_platform.errors.api_exception_handler`): 400 with messages keyed by field
+or path (sections.0.criteria.1.points); 409 when the version's state does not allow the step (a
+published version never changes).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from qa_platform.roles import has_role
-
-from . import services
-from .models import VersionStatus
-from .serializers_scorecards import (
+from .. import selectors, services
+from ..models import VersionStatus
+from ..permissions import CanReadOrBuildScorecards
+from ..serializers.scorecards import (
     DetailSerializer,
     DraftInputSerializer,
     PublishProblemsSerializer,
@@ -32,39 +28,12 @@ from .serializers_scorecards import (
     VersionSerializer,
     VersionSummarySerializer,
 )
-from .views_builder import (
-    BUILDER_ROLES,
-    READER_ROLES,
-    scorecards_with_versions,
-    versions_with_counts,
-    versions_with_structure,
-)
 
 PATH_ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description='Messages keyed by field or path, e.g. {"sections.0.criteria.1.points": ["Points must be …"]}.',
 )
 CONFLICT = OpenApiResponse(DetailSerializer, description="The version is not a draft: published versions never change.")
-
-
-class CanReadOrBuildScorecards(BasePermission):
-    message = gettext_lazy("Your role does not give access to scorecards.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        roles = READER_ROLES if request.method in SAFE_METHODS else BUILDER_ROLES
-        return has_role(user, *roles)
-
-
-def _validation_errors(exc: ValidationError) -> Response:
-    body = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _conflict(exc: services.IllegalTransition) -> Response:
-    return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
 
 
 @extend_schema_view(
@@ -78,7 +47,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):
-        return scorecards_with_versions()
+        return selectors.scorecards_with_versions()
 
     @extend_schema(
         summary="Create a scorecard",
@@ -89,10 +58,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         data = ScorecardCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            scorecard = services.scorecard_create(by=request.user, **data.validated_data)
-        except ValidationError as exc:
-            return _validation_errors(exc)
+        scorecard = services.scorecard_create(by=request.user, **data.validated_data)
         scorecard = self.get_queryset().get(pk=scorecard.pk)
         return Response(ScorecardSerializer(scorecard).data, status=status.HTTP_201_CREATED)
 
@@ -110,7 +76,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         scorecard = self.get_object()
         had_draft = any(v.status == VersionStatus.DRAFT for v in scorecard.versions.all())
         draft = services.scorecard_new_draft(scorecard=scorecard, by=request.user)
-        draft = versions_with_structure().get(pk=draft.pk)
+        draft = selectors.versions_with_structure().get(pk=draft.pk)
         return Response(
             VersionSerializer(draft).data, status=status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED
         )
@@ -129,8 +95,8 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def get_queryset(self):
         if self.action == "list":
-            return versions_with_counts().order_by("scorecard__name", "-number")
-        return versions_with_structure()
+            return selectors.versions_with_counts().order_by("scorecard__name", "-number")
+        return selectors.versions_with_structure()
 
     def get_serializer_class(self):
         return VersionSummarySerializer if self.action == "list" else VersionSerializer
@@ -147,14 +113,7 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     def update(self, request, pk=None):
         version = self.get_object()
-        if not isinstance(request.data, dict):
-            return Response({"non_field_errors": [_("Send an object with the draft's sections.")]}, status=400)
-        try:
-            services.scorecard_draft_save(version=version, structure=request.data, by=request.user)
-        except services.IllegalTransition as exc:
-            return _conflict(exc)
-        except ValidationError as exc:
-            return _validation_errors(exc)
+        services.scorecard_draft_save(version=version, structure=request.data, by=request.user)
         return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
 
     @extend_schema(
@@ -173,10 +132,5 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         version = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            services.scorecard_publish(version=version, by=request.user)
-        except services.IllegalTransition as exc:
-            return _conflict(exc)
-        except ValidationError as exc:
-            return _validation_errors(exc)
+        services.scorecard_publish(version=version, by=request.user)
         return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)

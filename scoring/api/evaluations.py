@@ -1,29 +1,35 @@
 """REST API for evaluations (/api/v1/evaluations/): list, detail and the lifecycle steps.
 
-Thin: each action parses its input, calls one service and renders the evaluation. The
-services decide who may take a step and when; their errors become HTTP answers in one place
-(`ServiceErrorsMixin`): PermissionDenied → 403, IllegalTransition → 409, ValidationError →
-400 with the field names.
+Thin: each action parses its input, calls one service and renders the evaluation. Who may take
+a step is asked of `permissions` (by the object permissions here and again by the service);
+the services' errors become HTTP answers in one place, `qa_platform.errors.api_exception_handler`:
+PermissionDenied → 403, IllegalTransition → 409, ValidationError → 400 with the field names.
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from monitoring.models import MAX_ID
 
-from . import selectors, services
-from .models import Evaluation, Kind, Status
-from .permissions import CanDeliverFeedback, CanResolveDispute, CanSeeEvaluations, IsEvaluatedAgent, IsEvaluator
-from .serializers import (
+from .. import selectors, services
+from ..models import Evaluation, Kind, Status
+from ..permissions import (
+    CanAcknowledge,
+    CanDeliverFeedback,
+    CanDispute,
+    CanResolveDispute,
+    CanSeeEvaluations,
+    IsEvaluator,
+)
+from ..serializers import explain
+from ..serializers.evaluations import (
     DisputeInputSerializer,
     DisputeSerializer,
     DraftInputSerializer,
@@ -34,28 +40,7 @@ from .serializers import (
     EvaluationStartSerializer,
     ResolveInputSerializer,
     SubmitInputSerializer,
-    explain,
 )
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "illegal_transition"
-
-
-class ServiceErrorsMixin:
-    """Turns the services' errors into DRF's, so no action needs its own try/except.
-
-    DRF already answers django's PermissionDenied with 403 and Http404 with 404.
-    """
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.IllegalTransition):
-            exc = Conflict(exc.message)
-        elif isinstance(exc, DjangoValidationError):
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            exc = exceptions.ValidationError(detail)
-        return super().handle_exception(exc)
 
 
 class EvaluationFilter(django_filters.FilterSet):
@@ -101,7 +86,7 @@ NO_BODY_ERRORS = {code: ERRORS[code] for code in (403, 404, 409)}
         responses={200: EvaluationDetailSerializer, 404: ERRORS[404]},
     ),
 )
-class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Evaluations: scoped by `selectors.evaluations_visible_to` (outside the scope: 404)."""
 
     permission_classes = BASE_PERMISSIONS
@@ -126,8 +111,7 @@ class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retrie
         return serializer.validated_data
 
     def _detail(self, evaluation: Evaluation, status_code: int = status.HTTP_200_OK) -> Response:
-        qs = selectors.with_scorecard(selectors.evaluations_visible_to(self.request.user))
-        fresh = get_object_or_404(qs, pk=evaluation.pk)
+        fresh = selectors.evaluation_for_page(self.request.user, evaluation.pk)
         return Response(
             EvaluationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=status_code
         )
@@ -146,7 +130,7 @@ class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retrie
     )
     def create(self, request):
         data = self._input(EvaluationStartSerializer)
-        existed = Evaluation.objects.filter(call=data["call"], evaluator=request.user, kind=data["kind"]).exists()
+        existed = selectors.own_evaluation_of(data["call"], request.user, kind=data["kind"]) is not None
         evaluation = services.evaluation_start(
             call=data["call"], by=request.user, method=data["method"], kind=data["kind"]
         )
@@ -211,7 +195,7 @@ class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retrie
         request=None,
         responses={200: EvaluationDetailSerializer, **NO_BODY_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, IsEvaluatedAgent])
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanAcknowledge])
     def acknowledge(self, request, pk=None):
         """The evaluated agent confirms having received the feedback (only once it is delivered)."""
         evaluation = self.get_object()
@@ -223,7 +207,7 @@ class EvaluationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retrie
         request=DisputeInputSerializer,
         responses={201: DisputeSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, IsEvaluatedAgent])
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanDispute])
     def dispute(self, request, pk=None):
         """The evaluated agent disputes delivered feedback, saying why (at least 10 characters)."""
         evaluation = self.get_object()

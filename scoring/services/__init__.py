@@ -1,0 +1,62 @@
+"""Writes for scoring (DESIGN.md §2), one module per sub-domain: `scorecards` (versions built,
+published, copied), `answers` (parsed, checked, scored), `evaluations` (start, autosave, submit,
+feedback, acknowledgement), `disputes` (raised and resolved), `reminders` (the feedback deadline).
+
+Lifecycle: assigned → in progress (draft autosaved) → submitted → feedback delivered →
+acknowledged, or disputed → resolved (upheld / adjusted). Every entry point (pages, API, admin,
+tasks) goes through these functions, and who may take each step is asked of `permissions`, so
+each rule is written once.
+
+Errors: `PermissionDenied` for the wrong person (403), `IllegalTransition` for a step the
+evaluation's state does not allow (409), `ValidationError` with field names for bad input (400);
+`qa_platform.errors` turns them into answers for the API and the pages.
+"""
+
+from qa_platform.errors import IllegalTransition
+
+from .answers import MAX_OFFSET_SECONDS, AnswerInput, evaluation_score, parse_answers
+from .disputes import evaluation_dispute, evaluation_resolve_dispute
+from .evaluations import (
+    evaluation_acknowledge,
+    evaluation_deliver_feedback,
+    evaluation_save_draft,
+    evaluation_start,
+    evaluation_start_from_assignment,
+    evaluation_submit,
+)
+from .reminders import feedback_reminders_send
+from .scorecards import (
+    MAX_POINTS,
+    NO_SCORECARD,
+    current_version_for_call,
+    scorecard_create,
+    scorecard_draft_save,
+    scorecard_new_draft,
+    scorecard_publish,
+    scorecard_publish_problems,
+)
+
+__all__ = [
+    "MAX_OFFSET_SECONDS",
+    "MAX_POINTS",
+    "NO_SCORECARD",
+    "AnswerInput",
+    "IllegalTransition",
+    "current_version_for_call",
+    "evaluation_acknowledge",
+    "evaluation_deliver_feedback",
+    "evaluation_dispute",
+    "evaluation_resolve_dispute",
+    "evaluation_save_draft",
+    "evaluation_score",
+    "evaluation_start",
+    "evaluation_start_from_assignment",
+    "evaluation_submit",
+    "feedback_reminders_send",
+    "parse_answers",
+    "scorecard_create",
+    "scorecard_draft_save",
+    "scorecard_new_draft",
+    "scorecard_publish",
+    "scorecard_publish_problems",
+]

@@ -1,0 +1,148 @@
+"""The evaluation page, its lifecycle steps (deliver feedback, acknowledge, dispute) as plain form
+POSTs, and the list of evaluations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from qa_platform.errors import page_errors
+from qa_platform.permissions import role_required
+from qa_platform.roles import AGENT, ROLE_LABELS, user_roles
+
+from .. import presenters, selectors, services
+from ..forms import DisputeForm, EvaluationFilterForm
+from ..models import DisputeStatus, Evaluation, Status
+from ..permissions import (
+    EVALUATION_ROLES,
+    can_acknowledge,
+    can_deliver_feedback,
+    can_resolve,
+    can_score,
+    is_own,
+    is_resolver,
+)
+from ..serializers import explain
+
+PAGE_SIZE = 50
+
+
+def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
+    user = request.user
+    counterpart = selectors.counterpart_of(evaluation, user)
+    score = explain(services.evaluation_score(evaluation))
+    rows = presenters.scorecard_rows(evaluation, counterpart=counterpart)
+    criteria = {cr.criterion.pk: cr.criterion for s in rows for cr in s.criteria}
+    call_visible = presenters.call_is_visible(user, evaluation)
+    disputes = presenters.disputes_with_changes(evaluation, criteria)
+    context = {
+        "evaluation": evaluation,
+        "call": evaluation.call,
+        "evaluator_role_label": ROLE_LABELS.get(evaluation.evaluator_role, evaluation.evaluator_role),
+        "rows": rows,
+        "score": score,
+        "why_sections": presenters.why_sections(score, criteria),
+        "failed_critical": [criteria[cid].text for cid in score["failed_critical"] if cid in criteria],
+        "dropped_weights": score["weights_all"] - score["weights_counted"],
+        "counterpart": counterpart,
+        "call_visible": call_visible,
+        "can_hear": call_visible and bool(evaluation.call.recording),
+        "disputes": disputes,
+        "adjusted_from": next((d.original_total for d in disputes if d.status == DisputeStatus.ADJUSTED), None),
+        "history": presenters.evaluation_history(evaluation),
+        "is_agent": is_own(user, evaluation),
+        "can_continue": evaluation.is_draft and can_score(evaluation, user),
+        "can_deliver": evaluation.awaits_feedback and can_deliver_feedback(evaluation, user),
+        "can_respond": evaluation.awaits_agent and can_acknowledge(evaluation, user),
+        "can_resolve": evaluation.status == Status.DISPUTED and can_resolve(evaluation, user),
+        "is_resolver_role": is_resolver(user),
+        "dispute_form": DisputeForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+@role_required(*EVALUATION_ROLES)
+def evaluation_detail(request, pk: int):
+    evaluation = selectors.evaluation_for_page(request.user, pk)
+    return render(request, "scoring/evaluation_detail.html", _detail_context(request, evaluation))
+
+
+def _act(request, pk: int, step, success: str, *, form=None, **data):
+    """Take a lifecycle step from a page form, `step(evaluation=, by=, **data)`: success → a
+    redirect with a message; a refusal → the evaluation page again, with the reason (under the
+    form's field where it has one) and the matching status."""
+    evaluation = selectors.evaluation_for_page(request.user, pk)
+    with page_errors(request, form=form) as outcome:
+        step(evaluation=evaluation, by=request.user, **data)
+    if not outcome.failed:
+        messages.success(request, success)
+        return redirect("evaluation-detail", pk=pk)
+    evaluation = selectors.evaluation_for_page(request.user, pk)  # fresh state after the refusal
+    extra = {"dispute_form": form} if form is not None else {}
+    return render(
+        request, "scoring/evaluation_detail.html", _detail_context(request, evaluation, **extra), status=outcome.status
+    )
+
+
+@login_required
+@require_POST
+@role_required(*EVALUATION_ROLES)
+def evaluation_feedback(request, pk: int):
+    return _act(request, pk, services.evaluation_deliver_feedback, _("Feedback recorded as delivered to the agent."))
+
+
+@login_required
+@require_POST
+@role_required(*EVALUATION_ROLES)
+def evaluation_acknowledge(request, pk: int):
+    return _act(request, pk, services.evaluation_acknowledge, _("Thank you: you acknowledged this evaluation."))
+
+
+@login_required
+@require_POST
+@role_required(*EVALUATION_ROLES)
+def evaluation_dispute(request, pk: int):
+    # The service owns the rule on the reason; its message lands under the field.
+    form = DisputeForm(request.POST)
+    form.is_valid()
+    sent = _("Your dispute was sent. An auditor who did not score this call will review it.")
+    return _act(request, pk, services.evaluation_dispute, sent, form=form, reason=request.POST.get("reason", ""))
+
+
+@login_required
+@require_GET
+@role_required(*EVALUATION_ROLES)
+def evaluation_list(request):
+    user = request.user
+    form = EvaluationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "-date")
+    if sort not in selectors.EVALUATION_SORTS:
+        sort = "-date"
+    evaluations = selectors.evaluations_for_list(user, sort=sort, **filters)
+    page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    for key in ("page", "sort"):
+        params.pop(key, None)
+    for ev in page:
+        ev.needs_ack = ev.awaits_agent and can_acknowledge(ev, user)
+        ev.role_label = ROLE_LABELS.get(ev.evaluator_role, ev.evaluator_role)
+    return render(
+        request,
+        "scoring/evaluation_list.html",
+        {
+            "page": page,
+            "form": form,
+            "agent_only": user_roles(user) <= {AGENT},
+            "waiting": selectors.feedback_awaiting_count(user),
+            "sort": sort,
+            "sort_querystring": params.urlencode(),
+        },
+    )

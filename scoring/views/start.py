@@ -1,0 +1,101 @@
+"""Starting an evaluation of a call (or a self-evaluation of one's own) and the scoring screen.
+
+The scoring screen saves and submits through the evaluations API (scoring/api/evaluations.py)
+from static/js/scoring.js.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from monitoring.selectors import calls_visible_to, is_private_line
+from qa_platform.errors import page_errors
+from qa_platform.permissions import role_required
+
+from .. import selectors, services
+from ..forms import StartEvaluationForm
+from ..models import Kind
+from ..permissions import SCORING_ROLES, can_score, start_refusal
+from ..presenters import can_hear, scorecard_rows, scorecard_structure
+from ..serializers import explain
+
+
+@role_required(*SCORING_ROLES)
+@require_http_methods(["GET", "POST"])
+def evaluation_start(request, call_id: int):
+    call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
+    form = StartEvaluationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        with page_errors(request) as outcome:
+            evaluation = services.evaluation_start(call=call, by=request.user, method=form.cleaned_data["method"])
+        if not outcome.failed:
+            return redirect("evaluation-score", pk=evaluation.pk)
+        status = outcome.status
+    elif request.method == "POST":
+        status = 400
+    return _render_start(request, call, form, status=status, kind=Kind.REGULAR)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_self_start(request, call_id: int):
+    call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
+    refusal = start_refusal(request.user, call=call, kind=Kind.SELF)
+    if refusal:
+        raise PermissionDenied(refusal)
+    status = 200
+    if request.method == "POST":
+        with page_errors(request) as outcome:
+            evaluation = services.evaluation_start(call=call, by=request.user, kind=Kind.SELF)
+        if not outcome.failed:
+            return redirect("evaluation-score", pk=evaluation.pk)
+        status = outcome.status
+    return _render_start(request, call, None, status=status, kind=Kind.SELF)
+
+
+def _render_start(request, call, form, *, status: int, kind: str):
+    version = selectors.scorecard_version_for_call(call)
+    return render(
+        request,
+        "scoring/evaluation_start.html",
+        {
+            "call": call,
+            "form": form,
+            "self_evaluation": kind == Kind.SELF,
+            "existing": selectors.own_evaluation_of(call, request.user, kind=kind),
+            "version": version,
+            "scorecard_problem": "" if version else services.NO_SCORECARD,
+            "on_private_line": is_private_line(call.line),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def evaluation_score(request, pk: int):
+    evaluation = selectors.evaluation_for_page(request.user, pk)
+    if not can_score(evaluation, request.user):
+        raise PermissionDenied(_("Only the evaluator scores this evaluation."))
+    if not evaluation.is_draft:
+        messages.info(request, _("This evaluation is %(s)s.") % {"s": evaluation.get_status_display()})
+        return redirect("evaluation-detail", pk=evaluation.pk)
+    return render(
+        request,
+        "scoring/score.html",
+        {
+            "evaluation": evaluation,
+            "call": evaluation.call,
+            "rows": scorecard_rows(evaluation),
+            "structure": scorecard_structure(evaluation, mode="score"),
+            "can_hear": can_hear(request.user, evaluation),
+            "score": explain(services.evaluation_score(evaluation)),
+            "deliver_choice": evaluation.kind == Kind.REGULAR,
+        },
+    )
