@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -75,29 +76,32 @@ def _progress_page(request, week: dt.date, *, status: int = 200):
     totals = progress.agent_totals(rows)
     rows, sort = progress.sort_rows(rows, request.GET.get("sort"), progress.AGENT_SORTS, progress.DEFAULT_AGENT_SORT)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    month = month_of_week(week)
-    roles = user_roles(request.user)
-    show_load = bool(roles & set(LOAD_ROLES))
     params = request.GET.copy()
     for key in ("page", "sort"):
         params.pop(key, None)
-    week_start, week_end = week, week + dt.timedelta(days=6)
-    return render(
-        request,
-        "planning/progress.html",
-        {
+    context = {
+        "week_label": week_label(week),
+        "form": form,
+        "page": page,
+        "totals": totals,
+        "sort": sort,
+        "sort_querystring": params.urlencode(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        # A filter, sort header or pager link of #agent-table: only that part (and its tiles).
+        response = render(request, "planning/progress_agents.html", {**context, "htmx_fragment": True}, status=status)
+    else:
+        month = month_of_week(week)
+        roles = user_roles(request.user)
+        show_load = bool(roles & set(LOAD_ROLES))
+        week_start, week_end = week, week + dt.timedelta(days=6)
+        context |= {
             "week": week,
-            "week_label": week_label(week),
             "week_end": week_end,
             "week_start": week_start,
             "prev_week": week_label(week - dt.timedelta(weeks=1)),
             "next_week": week_label(week + dt.timedelta(weeks=1)),
             "under_way": week > last_complete_week(),
-            "form": form,
-            "page": page,
-            "totals": totals,
-            "sort": sort,
-            "sort_querystring": params.urlencode(),
             "month": month,
             "lines": progress.line_month_rows(user=request.user, month=month, now=now),
             "show_load": show_load,
@@ -105,9 +109,11 @@ def _progress_page(request, week: dt.date, *, status: int = 200):
             "can_sample": bool(roles & set(SAMPLING_ROLES)),
             "can_open_queues": can_open_queue_of_others(request.user),
             "sampling_run": _last_run(week),
-        },
-        status=status,
-    )
+        }
+        response = render(request, "planning/progress.html", context, status=status)
+    # One URL, two bodies: a cache (the browser's, on Back) must not serve the fragment as the page.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _last_run(week: dt.date) -> SamplingRun | None:

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap
 
 from monitoring.models import Assignment, AssignmentStatus
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
-from qa_platform.roles import EVALUATOR_ROLES, MANAGER
 from scoring import selectors as scoring_selectors
 from scoring import services as scoring_services
 
@@ -83,7 +83,7 @@ def queue_context(request) -> dict:
     }
     if can_open_queue_of_others(request.user):
         context["evaluator_choices"] = list(
-            User.objects.filter(is_active=True, groups__name__in=(*EVALUATOR_ROLES, MANAGER))
+            User.objects.filter(is_active=True, groups__name__in=QUEUE_ROLES)
             .annotate(open=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OPEN), distinct=True))
             .order_by("username")
             .distinct()
@@ -108,11 +108,17 @@ def _safe_next(request, fallback: str) -> str:
 def assignment_reassign(request, pk: int):
     """GET: the assignment and whom it may go to. POST `to` (a username): hand it over through
     `services.assignments.assignment_reassign`. Refusals are shown here with 403 (not yours to
-    reassign), 400 (that person cannot take it, or it has started) or 409 (a race)."""
+    reassign), 400 (that person cannot take it, or it has started) or 409 (a race).
+
+    From a work-queue row (an htmx POST) the answer is a row instead: the confirmation in the
+    row's place, or the row again with the refusal beside its form, with the same status."""
+    in_row = bool(request.htmx) and request.method == "POST"
     assignment = assignment_for_page(pk)
     ctx = ReassignContext(request.user, [assignment])
     refusal = ctx.refusal(assignment)
     if refusal:
+        if in_row:
+            return _queue_row(request, assignment, status=403, error=refusal)
         return _render_reassign(request, assignment, status=403, error=refusal)
     fallback = reverse("work-queue")
     if can_open_queue_of_others(request.user) and assignment.evaluator_id != request.user.pk:
@@ -127,11 +133,22 @@ def assignment_reassign(request, pk: int):
         field_error = (
             _("Choose who takes this call.") if not username else _("There is no user %(u)s.") % {"u": username}
         )
+        if in_row:
+            return _queue_row(request, assignment, status=400, error=field_error, next_url=next_url)
         return _render_reassign(request, assignment, ctx=ctx, next_url=next_url, status=400, field_error=field_error)
     previous = assignment.evaluator
     with page_errors(request, fields=("to",)) as outcome:
         reassign_service(assignment=assignment, to=to, by=request.user)
     if outcome.failed:
+        if in_row:
+            return _queue_row(
+                request,
+                assignment,
+                status=outcome.status,
+                error=" ".join(outcome.field_errors.get("to", [])),
+                next_url=next_url,
+                chosen=username,
+            )
         return _render_reassign(
             request,
             assignment,
@@ -141,17 +158,43 @@ def assignment_reassign(request, pk: int):
             field_error=" ".join(outcome.field_errors.get("to", [])),
             chosen=username,
         )
-    messages.success(
-        request,
-        _("Call %(call)s of %(agent)s now goes to %(to)s (was %(was)s).")
-        % {
-            "call": assignment.call.external_id,
-            "agent": assignment.call.agent.name,
-            "to": to.get_full_name() or to.get_username(),
-            "was": previous.get_full_name() or previous.get_username(),
-        },
-    )
+    done = _("Call %(call)s of %(agent)s now goes to %(to)s (was %(was)s).") % {
+        "call": assignment.call.external_id,
+        "agent": assignment.call.agent.name,
+        "to": to.get_full_name() or to.get_username(),
+        "was": previous.get_full_name() or previous.get_username(),
+    }
+    if in_row:
+        return render(
+            request,
+            "planning/work_queue_notice_row.html",
+            {"a": assignment, "message": done, "own_queue": previous.pk == request.user.pk},
+        )
+    messages.success(request, done)
     return redirect(next_url)
+
+
+def _queue_row(request, assignment, *, status: int, error: str = "", next_url: str = "", chosen: str = ""):
+    """The work-queue row of a refused reassignment (htmx), with the reasons beside its form.
+
+    The refusal keeps its status (400, 403, 409) and says with HX-Reswap that it is meant to be
+    swapped in: htmx leaves 4xx responses unswapped by default, and static/js/common.js swaps
+    only those a view marks so (an unmarked error page is never poured into a row). Someone
+    who could not see the row's call on their queue gets the reasons alone, not the call."""
+    # Reasons `page_errors` filed as messages belong to this row, not to the next page shown.
+    reasons = [error] if error else []
+    reasons += [str(m) for m in messages.get_messages(request)]
+    assignment.refresh_from_db(fields=["evaluator", "evaluator_role", "status", "started_at", "due_at"])
+    own_queue = assignment.evaluator_id == request.user.pk
+    context = {"a": assignment, "own_queue": own_queue, "chosen": chosen, "next_url": next_url}
+    if own_queue or can_open_queue_of_others(request.user):
+        ReassignContext(request.user, [assignment]).annotate([assignment])
+        context |= {"any_reassign": True, "reassign_error": " ".join(reasons)}
+        response = render(request, "planning/work_queue_row.html", context, status=status)
+    else:
+        context |= {"message": " ".join(reasons), "error": True}
+        response = render(request, "planning/work_queue_notice_row.html", context, status=status)
+    return reswap(response, "outerHTML")
 
 
 def _render_reassign(request, assignment, *, ctx=None, next_url="", status=200, error="", field_error="", chosen=""):

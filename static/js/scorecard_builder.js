@@ -5,6 +5,8 @@
  * re-render the section list and put the focus back where the keyboard user was; typing only
  * updates the state. Server errors are keyed by path ("sections.0.criteria.1.points"); they are
  * mapped to the items that were sent, so they stay next to the right input after a reorder.
+ * Fetch with JSON and CSRF, and number formatting, come from common.js (`window.qa`, loaded
+ * first by base.html).
  */
 (function () {
   "use strict";
@@ -14,6 +16,7 @@
   var structure = JSON.parse(document.getElementById("scorecard-structure").textContent);
   var config = JSON.parse(document.getElementById("builder-config").textContent);
   var T = config.text;
+  var qa = window.qa;
 
   var sectionsEl = document.getElementById("sections");
   var weightEl = document.getElementById("weight-sum");
@@ -186,7 +189,7 @@
       return sum + (isNaN(w) ? 0 : w);
     }, 0);
     var ok = total === 100;
-    weightEl.textContent = fmt(T.weightSum, { t: total }) + " " + (ok ? T.weightOk : T.weightBad);
+    weightEl.textContent = fmt(T.weightSum, { t: qa.formatNumber(total, 0) }) + " " + (ok ? T.weightOk : T.weightBad);
     weightEl.className = "sc-weight-sum " + (ok ? "ok" : "bad");
   }
 
@@ -451,13 +454,6 @@
 
   // --- saving -----------------------------------------------------------------------------------
 
-  function csrfToken() {
-    var input = root.querySelector("input[name=csrfmiddlewaretoken]");
-    if (input && input.value) return input.value;
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function number(value) {
     var text = String(value == null ? "" : value).trim();
     if (text === "") return null;
@@ -507,20 +503,8 @@
   }
 
   function request(url, method, body) {
-    return fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: body == null ? null : JSON.stringify(body),
-    }).then(function (response) {
-      return response
-        .json()
-        .catch(function () {
-          return {};
-        })
-        .then(function (data) {
-          return { status: response.status, data: data };
-        });
+    return qa.fetchJSON(method, url, body).then(function (res) {
+      return { status: res.status, data: res.body || {} };
     });
   }
 

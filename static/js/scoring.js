@@ -8,7 +8,9 @@
  *   through POST /api/v1/evaluations/<id>/submit/, errors shown next to their criterion.
  * - "resolve" mode: the same controls and running total; the form posts to the page.
  * - "Mark time" stores the player's position into the answer; "▶ m:ss" seeks back to it.
- * No dependencies, no build step.
+ * Fetch with JSON and CSRF, number formatting and seeking the player come from common.js
+ * (`window.qa`, loaded first by base.html); totals are computed as strings and formatted in the
+ * page's language only when shown. No build step.
  */
 (function () {
   "use strict";
@@ -16,6 +18,7 @@
   var dataEl = document.getElementById("scorecard-data");
   var form = document.getElementById("scoring-form");
   if (!dataEl || !form) return;
+  var qa = window.qa;
   var data = JSON.parse(dataEl.textContent);
   var S = data.strings || {};
   var mode = data.mode || "score";
@@ -188,7 +191,7 @@
   var progressEl = el("progress-line");
 
   function render(score) {
-    if (totalEl) totalEl.textContent = score.total === null ? S.noTotal || "–" : score.total;
+    if (totalEl) totalEl.textContent = score.total === null ? S.noTotal || "–" : qa.formatNumber(score.total, 1);
     if (totalBox) totalBox.classList.toggle("zeroed", !!score.critical_zeroed);
     score.sections.forEach(function (s) {
       var li = document.querySelector('#section-bars li[data-section="' + s.id + '"]');
@@ -198,14 +201,14 @@
           return s.na_criteria.indexOf(c.id) >= 0;
         });
       li.classList.toggle("dropped", !s.counted);
-      li.querySelector(".pct").textContent = s.counted ? s.percent + " %" : allNa ? S.dropped : "–";
+      li.querySelector(".pct").textContent = s.counted ? qa.formatNumber(s.percent, 1) + " %" : allNa ? S.dropped : "–";
       li.querySelector(".bar span").style.width = (s.counted ? s.percent : 0) + "%";
     });
     if (criticalEl) {
       if (score.critical_failed) {
         var names = score.failed_critical.map(function (id) { return "'" + criterionById[id].text + "'"; }).join(", ");
         criticalEl.textContent = fmt(S.criticalFailed, { items: names }) + " " +
-          (score.critical_zeroed ? fmt(S.criticalZeroed, { raw: score.raw_total }) : S.criticalFlagged);
+          (score.critical_zeroed ? fmt(S.criticalZeroed, { raw: qa.formatNumber(score.raw_total, 1) }) : S.criticalFlagged);
         criticalEl.hidden = false;
       } else {
         criticalEl.hidden = true;
@@ -295,31 +298,7 @@
 
   // --- talking to the API ---------------------------------------------------------------------
 
-  function csrfToken() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
-    return input ? input.value : "";
-  }
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrfToken(),
-        "X-Requested-With": "XMLHttpRequest"
-      },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var parsed = null;
-        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
-        return { status: response.status, ok: response.ok, body: parsed };
-      });
-    });
-  }
+  var api = qa.fetchJSON;
   function detailOf(res) {
     return (res.body && (res.body.detail || res.body.non_field_errors)) || String(res.status);
   }
@@ -378,9 +357,12 @@
             if (server.total !== local.total) {
               console.warn("scoring.js: the server's score " + server.total +
                 " differs from the running total " + local.total + "; showing the server's.");
-              setStatus(saved + " · " + fmt(S.serverDiffers, { server: server.total, local: local.total }), "ok");
+              setStatus(saved + " · " + fmt(S.serverDiffers, {
+                server: qa.formatNumber(server.total, 1),
+                local: qa.formatNumber(local.total, 1)
+              }), "ok");
             } else if (server.total !== null) {
-              setStatus(saved + " · " + fmt(S.serverTotal, { total: server.total }), "ok");
+              setStatus(saved + " · " + fmt(S.serverTotal, { total: qa.formatNumber(server.total, 1) }), "ok");
             }
             render(server);
           }
@@ -457,12 +439,7 @@
     clear.hidden = false;
   }
 
-  function seekTo(seconds) {
-    if (!player || isNaN(seconds)) return;
-    player.currentTime = seconds;
-    var playing = player.play();
-    if (playing && playing.catch) playing.catch(function () { /* autoplay refused: stays paused there */ });
-  }
+  function seekTo(seconds) { qa.playFrom(player, seconds); }
 
   form.addEventListener("click", function (ev) {
     var button = ev.target.closest && ev.target.closest("button");
