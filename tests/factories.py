@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from monitoring.models import Agent, Call, LineOfBusiness, PrivateLine, Shift, Site, Team
+from monitoring.models import Agent, Assignment, Call, LineOfBusiness, PrivateLine, Shift, Site, Team
+from planning import periods
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -94,3 +95,24 @@ class PrivateLineFactory(factory.django.DjangoModelFactory):
 
     line = "8001"
     reason = "manager's private phone"
+
+
+def _week_of(call) -> dt.date:
+    """The Monday of the call's week, or of the last complete week when the call's week is not
+    over yet (the plan only samples complete weeks)."""
+    call_week = periods.monday(timezone.localtime(call.start_time).date())
+    return min(call_week, periods.last_complete_week())
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An open assignment of a call to a QA auditor, picked at random, due in three days."""
+
+    class Meta:
+        model = Assignment
+
+    call = factory.SubFactory(CallFactory)
+    evaluator = factory.SubFactory(UserFactory, roles=["qa"])
+    evaluator_role = "qa"
+    reason = "random"
+    period_start = factory.LazyAttribute(lambda o: _week_of(o.call))
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))

@@ -3,14 +3,11 @@ reads and disputes; a second auditor resolves with an adjustment; history keeps 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
-from monitoring.models import Assignment
 from scoring.models import Evaluation, Status
 from tests import factories as f
 from tests.audio import wav_bytes
@@ -65,16 +62,7 @@ def center():
     call.recording_size = len(audio)
     call.save()
     version, criteria = build_scorecard()
-    now = timezone.now()
-    assignment = Assignment.objects.create(
-        call=call,
-        evaluator=qa,
-        evaluator_role="qa",
-        reason="random",
-        inclusion_probability=0.08,
-        period_start=(now - dt.timedelta(days=now.weekday())).date(),
-        due_at=now + dt.timedelta(days=1),
-    )
+    assignment = f.AssignmentFactory(call=call, evaluator=qa, inclusion_probability=0.08)
     return {"call": call, "criteria": criteria, "assignment": assignment, "qa": qa}
 
 

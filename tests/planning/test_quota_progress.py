@@ -29,18 +29,6 @@ def at(day: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(WEEK + dt.timedelta(days=day), dt.time(hour)))
 
 
-def assign(call, evaluator, *, role="qa", reason="random", due=None, status=AssignmentStatus.OPEN) -> Assignment:
-    return Assignment.objects.create(
-        call=call,
-        evaluator=evaluator,
-        evaluator_role=role,
-        reason=reason,
-        period_start=WEEK,
-        due_at=due or timezone.now() + dt.timedelta(days=3),
-        status=status,
-    )
-
-
 def score_assignment(assignment, *, by):
     """Score an assignment from the queue (how a blind double score is opened)."""
     evaluation = services.evaluation_start_from_assignment(assignment=assignment, by=by)
@@ -79,19 +67,19 @@ class ProgressData(ScoringPersonas):
             f.CallFactory(agent=cls.agent, line_of_business=cls.lob, start_time=at(d), recording="r/a.wav")
             for d in range(5)
         ]
-        cls.a_done = assign(a_calls[0], cls.qa)
-        cls.a_overdue = assign(a_calls[1], cls.qa, due=now - dt.timedelta(hours=2))
-        cls.a_open = assign(a_calls[2], cls.qa)
-        cls.a_trainer = assign(a_calls[3], cls.trainer, role="trainer")
-        assign(a_calls[4], cls.qa, status=AssignmentStatus.CANCELLED)
-        double = assign(a_calls[0], cls.qa2, reason="double_scoring")
+        cls.a_done = f.AssignmentFactory(call=a_calls[0], evaluator=cls.qa)
+        cls.a_overdue = f.AssignmentFactory(call=a_calls[1], evaluator=cls.qa, due_at=now - dt.timedelta(hours=2))
+        cls.a_open = f.AssignmentFactory(call=a_calls[2], evaluator=cls.qa)
+        cls.a_trainer = f.AssignmentFactory(call=a_calls[3], evaluator=cls.trainer, evaluator_role="trainer")
+        f.AssignmentFactory(call=a_calls[4], evaluator=cls.qa, status=AssignmentStatus.CANCELLED)
+        double = f.AssignmentFactory(call=a_calls[0], evaluator=cls.qa2, reason="double_scoring")
         make_evaluation(call=a_calls[0], by=cls.qa)
         score_assignment(double, by=cls.qa2)
         tier(cls.agent, tier="good", target=5, straddles=True)
 
         b_calls = [f.CallFactory(agent=cls.other_agent, line_of_business=cls.lob, start_time=at(d)) for d in range(3)]
         for call in b_calls:
-            assign(call, cls.qa)
+            f.AssignmentFactory(call=call, evaluator=cls.qa)
             make_evaluation(call=call, by=cls.qa)
         before = f.CallFactory(agent=cls.other_agent, line_of_business=cls.lob, start_time=at(-2))
         make_evaluation(call=before, by=cls.qa)
@@ -133,7 +121,7 @@ class AgentWeekNumbersTests(ProgressData):
         start = timezone.now() - dt.timedelta(days=10)
         calls = [f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(d)) for d in range(4)]
         for call in calls:
-            assign(call, self.qa, due=start + dt.timedelta(days=4))
+            f.AssignmentFactory(call=call, evaluator=self.qa, due_at=start + dt.timedelta(days=4))
         Assignment.objects.filter(call__agent=agent).update(created_at=start)
         make_evaluation(call=calls[0], by=self.qa)
 
@@ -148,8 +136,8 @@ class AgentWeekNumbersTests(ProgressData):
         agent = f.AgentFactory(name="Outside", team=self.team)
         tier(agent, target=3)
         calls = [f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(1)) for _ in range(3)]
-        assign(calls[0], self.qa)
-        assign(calls[1], self.qa)
+        f.AssignmentFactory(call=calls[0], evaluator=self.qa)
+        f.AssignmentFactory(call=calls[1], evaluator=self.qa)
         make_evaluation(call=calls[2], by=self.qa)
         row = self.rows()["Outside"]
         self.assertEqual((row.assigned, row.outside, row.done, row.short), (2, 1, 1, False))
@@ -164,7 +152,7 @@ class AgentWeekNumbersTests(ProgressData):
         agent = f.AgentFactory(name="Twice", team=self.team)
         tier(agent, target=3)
         assigned = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(1))
-        assign(assigned, self.qa)
+        f.AssignmentFactory(call=assigned, evaluator=self.qa)
         make_evaluation(call=assigned, by=self.supervisor)
         make_evaluation(call=assigned, by=self.qa2)
         ad_hoc = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(2))
@@ -225,7 +213,9 @@ class LineAndLoadTests(ProgressData):
         late_in_month = month.start + (month.end - month.start) * 0.9
         routed = late_in_month - dt.timedelta(days=2)
         calls = [f.CallFactory(agent=agent, line_of_business=line, start_time=at(d)) for d in range(5)]
-        work = [assign(call, self.qa, due=routed + dt.timedelta(days=5)) for call in calls]
+        work = [
+            f.AssignmentFactory(call=call, evaluator=self.qa, due_at=routed + dt.timedelta(days=5)) for call in calls
+        ]
         make_evaluation(call=calls[0], by=self.qa, version=self.version)
 
         def row(now):
@@ -318,8 +308,8 @@ class QueryCountTests(ScoringPersonas):
             agent = f.AgentFactory(team=self.team if i % 2 else self.other_team)
             tier(agent, target=3)
             calls = [f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(d)) for d in range(2)]
-            assign(calls[0], self.qa)
-            assign(calls[1], self.trainer, role="trainer")
+            f.AssignmentFactory(call=calls[0], evaluator=self.qa)
+            f.AssignmentFactory(call=calls[1], evaluator=self.trainer, evaluator_role="trainer")
             make_evaluation(call=calls[0], by=self.qa)
 
     def count(self, user, url) -> int:

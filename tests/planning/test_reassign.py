@@ -20,24 +20,12 @@ from tests.scoring.factories import ScoringPersonas, make_evaluation
 WEEK = periods.last_complete_week()
 
 
-def assign(call, evaluator, *, role="qa", reason="random", due=None, **extra) -> Assignment:
-    return Assignment.objects.create(
-        call=call,
-        evaluator=evaluator,
-        evaluator_role=role,
-        reason=reason,
-        period_start=WEEK,
-        due_at=due or timezone.now() + dt.timedelta(days=3),
-        **extra,
-    )
-
-
 class ReassignData(ScoringPersonas):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.work = assign(cls.call, cls.qa)  # agent Li Na, team A (led by `supervisor`)
-        cls.other_work = assign(cls.other_call, cls.qa)  # agent Wang Wei, team B
+        cls.work = f.AssignmentFactory(call=cls.call, evaluator=cls.qa)  # agent Li Na, team A (led by `supervisor`)
+        cls.other_work = f.AssignmentFactory(call=cls.other_call, evaluator=cls.qa)  # agent Wang Wei, team B
 
     def url(self, assignment=None) -> str:
         return f"/assignments/{(assignment or self.work).pk}/reassign/"
@@ -123,7 +111,7 @@ class ReassignPageTests(ReassignData):
         self.assertUnchanged()
 
     def test_someone_who_already_holds_the_call_is_refused(self):
-        assign(self.call, self.qa2, reason="double_scoring")
+        f.AssignmentFactory(call=self.call, evaluator=self.qa2, reason="double_scoring")
         response = self.post(self.manager, "qa2")
         self.assertContains(response, "already holds this call", status_code=400)
         self.assertUnchanged()
@@ -209,7 +197,11 @@ class QueueTests(ReassignData):
         self.assertContains(response, f"/assignments/{self.work.pk}/open/")
 
     def test_a_supervisor_may_reassign_their_own_teams_work_from_their_queue(self):
-        mine = assign(f.CallFactory(agent=self.agent, line_of_business=self.lob), self.supervisor, role="supervisor")
+        mine = f.AssignmentFactory(
+            call=f.CallFactory(agent=self.agent, line_of_business=self.lob),
+            evaluator=self.supervisor,
+            evaluator_role="supervisor",
+        )
         self.client.force_login(self.supervisor)
         response = self.client.get("/queue/")
         self.assertContains(response, f'action="/assignments/{mine.pk}/reassign/"')
@@ -237,7 +229,7 @@ class QueueTests(ReassignData):
         small = count()
         for i in range(6):
             agent = f.AgentFactory(team=self.team if i % 2 else self.other_team)
-            assign(f.CallFactory(agent=agent, line_of_business=self.lob), self.qa)
+            f.AssignmentFactory(call=f.CallFactory(agent=agent, line_of_business=self.lob), evaluator=self.qa)
         self.assertEqual(count(), small)
 
 
@@ -282,7 +274,9 @@ class AssignmentApiTests(ReassignData):
         self.assertUnchanged()
 
     def test_the_list_is_scoped_and_filterable(self):
-        assign(f.CallFactory(agent=self.agent, line_of_business=self.lob), self.qa2, reason="line_topup")
+        f.AssignmentFactory(
+            call=f.CallFactory(agent=self.agent, line_of_business=self.lob), evaluator=self.qa2, reason="line_topup"
+        )
 
         def ids(user, **params):
             return sorted(r["id"] for r in self.api(user).get("/api/v1/assignments/", params).json()["results"])
@@ -309,8 +303,10 @@ class OverdueReminderTests(ReassignData):
     def setUp(self):
         now = timezone.now()
         Assignment.objects.filter(pk__in=[self.work.pk, self.other_work.pk]).update(due_at=now - dt.timedelta(hours=3))
-        self.late_qa2 = assign(
-            f.CallFactory(agent=self.other_agent, line_of_business=self.lob), self.qa2, due=now - dt.timedelta(hours=1)
+        self.late_qa2 = f.AssignmentFactory(
+            call=f.CallFactory(agent=self.other_agent, line_of_business=self.lob),
+            evaluator=self.qa2,
+            due_at=now - dt.timedelta(hours=1),
         )
         for user, email in ((self.qa, "qa@example.com"), (self.qa2, "qa2@example.com")):
             user.email = email

@@ -1,15 +1,13 @@
 """The evaluation lifecycle through the API (DESIGN.md §2): the happy path, the dispute path,
 the worked examples, and every illegal step refused with the state left as it was."""
 
-import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus
+from monitoring.models import AssignmentStatus
 from scoring import services
 from scoring.formula import NA
 from scoring.models import Answer, Dispute, Evaluation, Status
+from tests import factories as f
 from tests.scoring.factories import WORKED_ANSWERS, ScoringPersonas, make_evaluation
 
 
@@ -76,14 +74,7 @@ class HappyPathTests(ScoringPersonas):
         self.assertEqual((evaluation.summary, evaluation.answers.count()), ("Polite.", 6))
 
     def test_starting_an_assigned_call_from_the_call_fulfils_the_assignment(self):
-        assignment = Assignment.objects.create(
-            call=self.call,
-            evaluator=self.qa,
-            evaluator_role="qa",
-            reason=AssignmentReason.RANDOM,
-            period_start=dt.date(2026, 1, 5),
-            due_at=timezone.now() + dt.timedelta(days=2),
-        )
+        assignment = f.AssignmentFactory(call=self.call, evaluator=self.qa)
         qa = self.api(self.qa)
         pk = qa.post(self.url(), {"call": self.call.pk}, format="json").data["id"]
         self.assertEqual(Evaluation.objects.get(pk=pk).assignment, assignment)
