@@ -1,8 +1,14 @@
 from rest_framework.permissions import BasePermission
 
-from qa_platform.roles import ADMIN, AGENT, CENTER_WIDE_ROLES, MANAGER, SUPERVISOR, has_role
+from qa_platform.roles import ADMIN, AGENT, CENTER_WIDE_ROLES, MANAGER, SUPERVISOR, has_role, user_roles
 
 CALL_ROLES = tuple(CENTER_WIDE_ROLES | {SUPERVISOR, AGENT})
+# The center overview.
+OVERVIEW_ROLES = (MANAGER, ADMIN)
+# Team pages (a supervisor sees only the teams they lead).
+TEAM_ROLES = tuple(CENTER_WIDE_ROLES | {SUPERVISOR})
+# The call list (agents reach their own calls from their agent page).
+CALL_LIST_ROLES = tuple(CENTER_WIDE_ROLES | {SUPERVISOR})
 
 
 def can_ingest_calls(user) -> bool:
@@ -27,3 +33,8 @@ class CanSeeCalls(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user.is_authenticated and can_see_calls(request.user))
+
+
+def only_an_agent(user) -> bool:
+    """The user holds no role but agent: the roster of others is not for them."""
+    return user_roles(user) == {AGENT}

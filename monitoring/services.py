@@ -104,7 +104,9 @@ def calls_import_csv(*, stream: io.TextIOBase) -> UpsertResult:
     try:
         return _import_rows(reader)
     except csv.Error as exc:
-        raise CallImportError([ingest.RowError(reader.line_num, "file", _("Not valid CSV: %(e)s") % {"e": exc})]) from None
+        raise CallImportError(
+            [ingest.RowError(reader.line_num, "file", _("Not valid CSV: %(e)s") % {"e": exc})]
+        ) from None
 
 
 # A long call's transcript easily passes csv's default 128 KiB cell limit.

@@ -12,14 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from qa_platform.menu import call_actions_for
 from qa_platform.permissions import role_required
-from qa_platform.roles import ADMIN, CENTER_WIDE_ROLES, MANAGER, SUPERVISOR, has_role
+from qa_platform.roles import ADMIN, MANAGER, has_role
 
 from . import selectors, services
 from .filters import CallFilter
 from .forms import CallImportForm
 from .models import MAX_ID, ListenLog
-from .permissions import can_ingest_calls, can_see_calls
+from .permissions import OVERVIEW_ROLES, TEAM_ROLES, can_ingest_calls, can_see_calls
 from .recordings import recording_response
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ def _require_calls(user) -> None:
         raise PermissionDenied
 
 
-@role_required(MANAGER, ADMIN)
+@role_required(*OVERVIEW_ROLES)
 @require_GET
 def center_overview(request):
     period = selectors.parse_month(request.GET.get("month"))
@@ -55,7 +56,7 @@ def center_overview(request):
     )
 
 
-@role_required(*CENTER_WIDE_ROLES, SUPERVISOR)
+@role_required(*TEAM_ROLES)
 @require_GET
 def team_list(request):
     period = selectors.parse_month(request.GET.get("month"))
@@ -63,7 +64,7 @@ def team_list(request):
     return render(request, "monitoring/team_list.html", {"teams": teams, "period": period})
 
 
-@role_required(*CENTER_WIDE_ROLES, SUPERVISOR)
+@role_required(*TEAM_ROLES)
 @require_GET
 def team_detail(request, pk: int):
     team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
@@ -136,7 +137,13 @@ def call_list(request):
 def call_detail(request, pk: int):
     _require_calls(request.user)
     call = get_object_or_404(selectors.calls_visible_to(request.user), pk=pk)
-    context = {"call": call, "on_private_line": selectors.is_private_line(call.line)}
+    on_private_line = selectors.is_private_line(call.line)
+    context = {
+        "call": call,
+        "on_private_line": on_private_line,
+        # Calls on private lines are never monitored: no app offers to evaluate them.
+        "call_actions": [] if on_private_line else call_actions_for(request.user, call),
+    }
     if has_role(request.user, MANAGER, ADMIN):
         context["listens"] = ListenLog.objects.filter(call=call).select_related("user")[:20]
     return render(request, "monitoring/call_detail.html", context)

@@ -10,9 +10,10 @@ from collections.abc import Collection
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from qa_platform.permissions import ReadOrWriteByRole
 from qa_platform.roles import ADMIN, MANAGER, QA, SUPERVISOR, TRAINER, has_role, user_roles
+from scoring.permissions import SCORING_ROLES
 
 # Quota progress (agent-week and line-month rows; supervisors see only their teams).
 PROGRESS_ROLES = (MANAGER, ADMIN, QA, TRAINER, SUPERVISOR)
@@ -22,8 +23,8 @@ LOAD_ROLES = (MANAGER, ADMIN, QA)
 SAMPLING_ROLES = (MANAGER, ADMIN, QA)
 # The assignments API (scoped by `selectors.assignments.assignments_visible_to`).
 ASSIGNMENT_ROLES = (MANAGER, ADMIN, SUPERVISOR, QA, TRAINER)
-# A work queue of one's own (/queue/).
-QUEUE_ROLES = (QA, SUPERVISOR, TRAINER, MANAGER)
+# A work queue of one's own (/queue/): whoever scores calls.
+QUEUE_ROLES = SCORING_ROLES
 # Opening another evaluator's queue (/queue/?evaluator=<username>).
 QUEUE_VIEWERS_OF_OTHERS = (MANAGER,)
 # Quota policies: managers and admins change them, every evaluating role reads them.
@@ -57,12 +58,9 @@ def may_reassign_anything(user) -> bool:
     return has_role(user, MANAGER, SUPERVISOR)
 
 
-class CanReadOrEditPolicies(BasePermission):
-    message = _lazy("Managers and administrators change quota policies; supervisors, QA and trainers read them.")
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        roles = POLICY_READERS if request.method in SAFE_METHODS else POLICY_EDITORS
-        return has_role(user, *roles)
+CanReadOrEditPolicies = ReadOrWriteByRole.of(
+    "CanReadOrEditPolicies",
+    readers=POLICY_READERS,
+    writers=POLICY_EDITORS,
+    message=_lazy("Managers and administrators change quota policies; supervisors, QA and trainers read them."),
+)

@@ -1,0 +1,66 @@
+"""The main navigation and the actions offered on a call's page, assembled from the apps.
+
+Each app that has pages offers, in `<app>/navigation.py`:
+- `items(user) -> list[NavItem]`: its menu entries, asking the app's own permissions.py who may
+  see each page, so a menu entry and the page behind it answer the same rule;
+- optionally `call_actions(user, call) -> list[NavItem]`: buttons for the call page (monitoring
+  owns the page; scoring offers "Evaluate this call" by its own rule, without monitoring
+  importing it).
+The apps are found through Django's app registry (as the admin autodiscovers admin.py), so this
+project package imports no app.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    order: int
+    args: tuple = field(default=())
+    primary: bool = False
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name, args=self.args)
+
+
+@cache
+def _modules() -> tuple:
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            found.append(importlib.import_module(f"{config.name}.navigation"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.navigation":
+                raise
+    return tuple(found)
+
+
+def _collect(hook: str, *args) -> list[NavItem]:
+    out = [item for module in _modules() if hasattr(module, hook) for item in getattr(module, hook)(*args)]
+    return sorted(out, key=lambda i: i.order)
+
+
+def items_for(user) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return _collect("items", user)
+
+
+def call_actions_for(user, call) -> list[NavItem]:
+    """The buttons the call page offers `user` on `call` (each app's `call_actions`)."""
+    return _collect("call_actions", user, call)
+
+
+def navigation(request):
+    """Context processor: `nav_items`, the entries the requesting user may open, in order."""
+    return {"nav_items": items_for(getattr(request, "user", None))}

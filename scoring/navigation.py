@@ -1,0 +1,32 @@
+"""Scoring's menu entries (see qa_platform/menu.py), by the rules in permissions.py."""
+
+from django.utils.translation import gettext as _
+
+from qa_platform.menu import NavItem
+from qa_platform.roles import AGENT, has_role, user_roles
+
+from .models import Kind
+from .permissions import RESOLVER_ROLES, SCORECARD_READER_ROLES, can_see_evaluations, start_refusal
+
+
+def items(user) -> list[NavItem]:
+    out = []
+    if can_see_evaluations(user):
+        label = _("My evaluations") if user_roles(user) == {AGENT} else _("Evaluations")
+        out.append(NavItem("evaluation-list", label, 60))
+    if has_role(user, *RESOLVER_ROLES):
+        out.append(NavItem("dispute-list", _("Disputes"), 70))
+    if has_role(user, *SCORECARD_READER_ROLES):
+        out.append(NavItem("scorecard-list", _("Scorecards"), 110))
+    return out
+
+
+def call_actions(user, call) -> list[NavItem]:
+    """On a call's page: evaluate it, or self-evaluate one's own call (`start_refusal`, the rule
+    the start pages and the service apply)."""
+    out = []
+    if start_refusal(user, call=call, kind=Kind.REGULAR) is None:
+        out.append(NavItem("evaluation-start", _("Evaluate this call"), 10, args=(call.pk,), primary=True))
+    elif start_refusal(user, call=call, kind=Kind.SELF) is None:
+        out.append(NavItem("evaluation-self-start", _("Self-evaluate this call"), 20, args=(call.pk,)))
+    return out
