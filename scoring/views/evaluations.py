@@ -1,5 +1,9 @@
 """The evaluation page, its lifecycle steps (deliver feedback, acknowledge, dispute) as plain form
-POSTs, and the list of evaluations."""
+POSTs, and the list of evaluations.
+
+Delivering feedback and acknowledging also answer an htmx POST from the page's actions panel
+with that panel alone (templates/scoring/_evaluation_actions.html): the outcome inside it and the
+status tag swapped out of band. Without script the same forms post and redirect."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap
 
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
@@ -55,6 +60,17 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
         "adjusted_from": next((d.original_total for d in disputes if d.status == DisputeStatus.ADJUSTED), None),
         "history": presenters.evaluation_history(evaluation),
         "is_agent": is_own(user, evaluation),
+        **_actions_context(request, evaluation),
+    }
+    context.update(extra)
+    return context
+
+
+def _actions_context(request, evaluation: Evaluation) -> dict:
+    """What the actions panel (_evaluation_actions.html) offers the requesting user."""
+    user = request.user
+    return {
+        "evaluation": evaluation,
         "can_continue": evaluation.is_draft and can_score(evaluation, user),
         "can_deliver": evaluation.awaits_feedback and can_deliver_feedback(evaluation, user),
         "can_respond": evaluation.awaits_agent and can_acknowledge(evaluation, user),
@@ -62,8 +78,6 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
         "is_resolver_role": is_resolver(user),
         "dispute_form": DisputeForm(),
     }
-    context.update(extra)
-    return context
 
 
 @login_required
@@ -74,13 +88,17 @@ def evaluation_detail(request, pk: int):
     return render(request, "scoring/evaluation_detail.html", _detail_context(request, evaluation))
 
 
-def _act(request, pk: int, step, success: str, *, form=None, **data):
+def _act(request, pk: int, step, success: str, *, form=None, in_place: bool = False, **data):
     """Take a lifecycle step from a page form, `step(evaluation=, by=, **data)`: success → a
     redirect with a message; a refusal → the evaluation page again, with the reason (under the
-    form's field where it has one) and the matching status."""
+    form's field where it has one) and the matching status.
+
+    `in_place` steps posted by htmx are answered with the actions panel instead (`_actions_panel`)."""
     evaluation = selectors.evaluation_for_page(request.user, pk)
     with page_errors(request, form=form) as outcome:
         step(evaluation=evaluation, by=request.user, **data)
+    if in_place and request.htmx:
+        return _actions_panel(request, pk, status=outcome.status, success=success)
     if not outcome.failed:
         messages.success(request, success)
         return redirect("evaluation-detail", pk=pk)
@@ -91,18 +109,37 @@ def _act(request, pk: int, step, success: str, *, form=None, **data):
     )
 
 
+def _actions_panel(request, pk: int, *, status: int | None, success: str):
+    """The actions panel after an htmx step, with the evaluation's state as it is now: the
+    success message inside it, or the refusal with its status (403, 409, 400).
+
+    A refusal says with HX-Reswap that it is meant to be swapped in: htmx leaves 4xx responses
+    unswapped by default, and static/js/common.js swaps only those a view marks so. Neither
+    outcome is left in the session's messages, to show again on the next page."""
+    evaluation = selectors.evaluation_for_page(request.user, pk)
+    if status is None:
+        notice, refused = success, False
+    else:
+        notice, refused = " ".join(str(m) for m in messages.get_messages(request)), True
+    context = _actions_context(request, evaluation) | {"htmx_fragment": True, "notice": notice, "refused": refused}
+    response = render(request, "scoring/_evaluation_actions.html", context, status=status or 200)
+    return reswap(response, "outerHTML") if refused else response
+
+
 @login_required
 @require_POST
 @role_required(*EVALUATION_ROLES)
 def evaluation_feedback(request, pk: int):
-    return _act(request, pk, services.evaluation_deliver_feedback, _("Feedback recorded as delivered to the agent."))
+    done = _("Feedback recorded as delivered to the agent.")
+    return _act(request, pk, services.evaluation_deliver_feedback, done, in_place=True)
 
 
 @login_required
 @require_POST
 @role_required(*EVALUATION_ROLES)
 def evaluation_acknowledge(request, pk: int):
-    return _act(request, pk, services.evaluation_acknowledge, _("Thank you: you acknowledged this evaluation."))
+    done = _("Thank you: you acknowledged this evaluation.")
+    return _act(request, pk, services.evaluation_acknowledge, done, in_place=True)
 
 
 @login_required

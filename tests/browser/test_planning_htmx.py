@@ -93,7 +93,7 @@ def test_filtering_and_sorting_the_progress_table_stay_on_the_page(new_page, pla
     page.wait_for_selector('th[aria-sort="ascending"] a#sort-agent')
     assert f"team={plan['team_b'].pk}" in page.url
     assert page.evaluate(SAME_PAGE)
-    assert page.evaluate("document.activeElement.id") == "sort-agent"  # the keyboard stays on the header
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'sort-agent'")  # keyboard stays
 
     page.get_by_role("link", name="Clear filters").click()
     page.wait_for_url(re.compile(r"^(?!.*team=)"))
@@ -141,7 +141,8 @@ def test_a_manager_reassigns_from_the_queue_and_sees_the_outcome_in_the_row(new_
     assert page.evaluate(SAME_PAGE)
     select = page.locator(f"#to-{work_b.pk}")
     assert select.get_attribute("aria-describedby") == f"to-{work_b.pk}-error"
-    assert page.evaluate("document.activeElement.id") == f"to-{work_b.pk}"  # ready to choose again
+    # Ready to choose again: htmx moves focus just after the swap, so wait for it.
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'to-{work_b.pk}'")
     assert "qa2" not in select.locator("option").all_inner_texts()[1:]  # no longer offered
     assert page.inner_text(f"#assignment-{work_b.pk} td >> nth=2").startswith("Wang Wei")  # the row is still there
     work_b.refresh_from_db()
