@@ -15,6 +15,7 @@ own try/except around a service.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 NON_FIELD = "non_field_errors"
+logger = logging.getLogger(__name__)
 
 
 class IllegalTransition(Exception):
@@ -46,6 +48,24 @@ def race_message() -> str:
     return _("This changed in the meantime; look again and retry.")
 
 
+def is_lost_race(exc: IntegrityError) -> bool:
+    """A unique constraint refused the write: two requests raced (a double click, two people at
+    once) and nothing was written. Any other integrity failure (NOT NULL, a check constraint, a
+    foreign key) is a bug, which must surface as one."""
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(getattr(cause, "diag", None), "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate == "23505"  # PostgreSQL: unique_violation
+    return "UNIQUE constraint failed" in str(exc)  # SQLite
+
+
+def _race(exc: IntegrityError) -> None:
+    """Re-raise an integrity failure that is not a lost race; log the race itself."""
+    if not is_lost_race(exc):
+        raise exc
+    logger.info("unique constraint lost a race: %s", exc)
+
+
 def reasons_by_field(exc: DjangoValidationError, non_field: str = NON_FIELD) -> dict[str, list[str]]:
     """{field: [reason]}; a ValidationError without fields (or with Django's `__all__`) is filed
     under `non_field`."""
@@ -63,9 +83,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(reasons_by_field(exc))
     elif isinstance(exc, IllegalTransition):
         exc = Conflict(exc.message)
-    elif isinstance(exc, IntegrityError):
-        # A unique constraint lost a race between two requests (a double click, two people at
-        # once): nothing was written, and the client may look again.
+    elif isinstance(exc, IntegrityError) and is_lost_race(exc):
+        # Nothing was written, and the client may look again. Other integrity errors stay 500s.
+        logger.info("unique constraint lost a race: %s", exc)
         exc = Conflict(race_message())
     return exception_handler(exc, context)
 
@@ -76,6 +96,8 @@ class PageOutcome:
 
     status: int | None = None
     field_errors: dict[str, list[str]] = field(default_factory=dict)
+    # The reasons that were not put under a field, in order (also flashed, unless flash=False).
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -83,10 +105,11 @@ class PageOutcome:
 
 
 @contextmanager
-def page_errors(request, *, form=None, fields: tuple[str, ...] = ()):
+def page_errors(request, *, form=None, fields: tuple[str, ...] = (), flash: bool = True):
     """Run a service call from a page: a refusal becomes messages (or errors under the `form`'s
     fields, or kept in `outcome.field_errors` for the names in `fields`) and the status to render
-    with — 403, 409 or 400 — instead of a 500.
+    with — 403, 409 or 400 — instead of a 500. The reasons not under a field are kept in
+    `outcome.reasons` too; `flash=False` keeps them there only (a fragment shows them itself).
 
         with page_errors(request, form=form) as outcome:
             services.something(...)
@@ -94,17 +117,24 @@ def page_errors(request, *, form=None, fields: tuple[str, ...] = ()):
             return render(..., status=outcome.status)
     """
     outcome = PageOutcome()
+
+    def say(reason: str) -> None:
+        outcome.reasons.append(str(reason))
+        if flash:
+            messages.error(request, reason)
+
     try:
         yield outcome
     except PermissionDenied as exc:
         outcome.status = 403
-        messages.error(request, str(exc) or _("You may not do this."))
+        say(str(exc) or _("You may not do this."))
     except IllegalTransition as exc:
         outcome.status = 409
-        messages.error(request, exc.message)
-    except IntegrityError:
+        say(exc.message)
+    except IntegrityError as exc:
+        _race(exc)
         outcome.status = 409
-        messages.error(request, race_message())
+        say(race_message())
     except DjangoValidationError as exc:
         outcome.status = 400
         for name, reasons in reasons_by_field(exc).items():
@@ -116,4 +146,4 @@ def page_errors(request, *, form=None, fields: tuple[str, ...] = ()):
                 outcome.field_errors.setdefault(name, []).extend(reasons)
             else:
                 for reason in reasons:
-                    messages.error(request, reason)
+                    say(reason)

@@ -18,6 +18,7 @@ from functools import cache
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -62,5 +63,7 @@ def call_actions_for(user, call) -> list[NavItem]:
 
 
 def navigation(request):
-    """Context processor: `nav_items`, the entries the requesting user may open, in order."""
-    return {"nav_items": items_for(getattr(request, "user", None))}
+    """Context processor: `nav_items`, the entries the requesting user may open, in order —
+    computed only when a template shows the menu (not for fragments or the API)."""
+    user = getattr(request, "user", None)
+    return {"nav_items": SimpleLazyObject(lambda: items_for(user))}

@@ -10,11 +10,12 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
-from django.test import RequestFactory, SimpleTestCase
+from django.db import IntegrityError, transaction
+from django.test import RequestFactory, SimpleTestCase, TestCase
 
+from monitoring.models import LineOfBusiness
 from planning.models import QuotaPolicy
-from qa_platform.errors import IllegalTransition, api_exception_handler, page_errors
+from qa_platform.errors import IllegalTransition, api_exception_handler, is_lost_race, page_errors
 from scoring import services as scoring_services
 from scoring.models import ScorecardVersion
 from tests import factories as f
@@ -154,12 +155,23 @@ class ApiExceptionHandlerTests(SimpleTestCase):
         self.assertEqual(response.status_code, 409)
         self.assertEqual(response.data, {"detail": "This changed in the meantime; look again and retry."})
 
+    def test_other_integrity_errors_are_bugs_and_stay_500s(self):
+        self.assertIsNone(self.handle(IntegrityError("NOT NULL constraint failed: monitoring_call.agent_id")))
+
     def test_permission_denied_is_a_403_with_its_message(self):
         response = self.handle(PermissionDenied("not yours"))
         self.assertEqual((response.status_code, response.data), (403, {"detail": "not yours"}))
 
     def test_anything_else_is_left_to_django(self):
         self.assertIsNone(self.handle(RuntimeError("boom")))
+
+
+class LostRaceTests(TestCase):
+    def test_a_real_unique_violation_is_recognised_on_this_database(self):
+        LineOfBusiness.objects.create(code="dup", name="One")
+        with self.assertRaises(IntegrityError) as caught, transaction.atomic():
+            LineOfBusiness.objects.create(code="dup", name="Two")
+        self.assertTrue(is_lost_race(caught.exception))
 
 
 class ReasonForm(forms.Form):
@@ -229,6 +241,11 @@ class PageErrorsTests(SimpleTestCase):
             self.messages(),
             ["Only delivered feedback can be acknowledged.", "This changed in the meantime; look again and retry."],
         )
+
+    def test_flash_false_keeps_the_reasons_in_the_outcome_only(self):
+        with page_errors(self.request, flash=False) as outcome:
+            raise PermissionDenied("not yours")
+        self.assertEqual((outcome.status, outcome.reasons, self.messages()), (403, ["not yours"], []))
 
     def test_a_service_that_succeeds_leaves_no_status_and_no_message(self):
         with page_errors(self.request) as outcome:

@@ -60,7 +60,12 @@ def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
                 Assignment.objects.filter(pk__in=ids).update(overdue_reminded_at=now)
                 continue
             lines = [
-                f"- call {a.call.external_id} ({a.call.agent.name}), due {timezone.localtime(a.due_at):%Y-%m-%d %H:%M}"
+                _("- call %(call)s (%(agent)s), due %(due)s")
+                % {
+                    "call": a.call.external_id,
+                    "agent": a.call.agent.name,
+                    "due": f"{timezone.localtime(a.due_at):%Y-%m-%d %H:%M}",
+                }
                 for a in items
             ]
             subject = _("%(n)s overdue call(s) in your QA work queue") % {"n": len(items)}

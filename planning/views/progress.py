@@ -167,7 +167,14 @@ def quota_progress_sample(request):
             request,
             _("%(week)s is not over yet; only a complete week can be sampled.") % {"week": week_label(week)},
         )
-        return _progress_page(request, week, status=400)
+        # A page of its own, not the progress page at this POST-only URL (whose relative filter,
+        # sort and page links would point back here).
+        return render(
+            request,
+            "planning/sampling_refused.html",
+            {"week_label": week_label(week), "back": f"{reverse('quota-progress')}?week={week_label(week)}"},
+            status=400,
+        )
     plan = plan_week(week_start=week, seed=0)
     messages.success(request, sampling_message(plan))
     return redirect(f"{reverse('quota-progress')}?week={week_label(week)}")

@@ -137,7 +137,7 @@ def assignment_reassign(request, pk: int):
             return _queue_row(request, assignment, status=400, error=field_error, next_url=next_url)
         return _render_reassign(request, assignment, ctx=ctx, next_url=next_url, status=400, field_error=field_error)
     previous = assignment.evaluator
-    with page_errors(request, fields=("to",)) as outcome:
+    with page_errors(request, fields=("to",), flash=not in_row) as outcome:
         reassign_service(assignment=assignment, to=to, by=request.user)
     if outcome.failed:
         if in_row:
@@ -145,7 +145,7 @@ def assignment_reassign(request, pk: int):
                 request,
                 assignment,
                 status=outcome.status,
-                error=" ".join(outcome.field_errors.get("to", [])),
+                error=" ".join([*outcome.field_errors.get("to", []), *outcome.reasons]),
                 next_url=next_url,
                 chosen=username,
             )
@@ -181,9 +181,9 @@ def _queue_row(request, assignment, *, status: int, error: str = "", next_url: s
     swapped in: htmx leaves 4xx responses unswapped by default, and static/js/common.js swaps
     only those a view marks so (an unmarked error page is never poured into a row). Someone
     who could not see the row's call on their queue gets the reasons alone, not the call."""
-    # Reasons `page_errors` filed as messages belong to this row, not to the next page shown.
+    # The reasons come with the call (`page_errors(flash=False)`): only this row's, and none
+    # left in the session for the next page.
     reasons = [error] if error else []
-    reasons += [str(m) for m in messages.get_messages(request)]
     assignment.refresh_from_db(fields=["evaluator", "evaluator_role", "status", "started_at", "due_at"])
     own_queue = assignment.evaluator_id == request.user.pk
     context = {"a": assignment, "own_queue": own_queue, "chosen": chosen, "next_url": next_url}

@@ -95,10 +95,11 @@ def _act(request, pk: int, step, success: str, *, form=None, in_place: bool = Fa
 
     `in_place` steps posted by htmx are answered with the actions panel instead (`_actions_panel`)."""
     evaluation = selectors.evaluation_for_page(request.user, pk)
-    with page_errors(request, form=form) as outcome:
+    in_panel = in_place and bool(request.htmx)
+    with page_errors(request, form=form, flash=not in_panel) as outcome:
         step(evaluation=evaluation, by=request.user, **data)
-    if in_place and request.htmx:
-        return _actions_panel(request, pk, status=outcome.status, success=success)
+    if in_panel:
+        return _actions_panel(request, pk, status=outcome.status, success=success, reasons=outcome.reasons)
     if not outcome.failed:
         messages.success(request, success)
         return redirect("evaluation-detail", pk=pk)
@@ -109,7 +110,7 @@ def _act(request, pk: int, step, success: str, *, form=None, in_place: bool = Fa
     )
 
 
-def _actions_panel(request, pk: int, *, status: int | None, success: str):
+def _actions_panel(request, pk: int, *, status: int | None, success: str, reasons: list[str]):
     """The actions panel after an htmx step, with the evaluation's state as it is now: the
     success message inside it, or the refusal with its status (403, 409, 400).
 
@@ -120,7 +121,7 @@ def _actions_panel(request, pk: int, *, status: int | None, success: str):
     if status is None:
         notice, refused = success, False
     else:
-        notice, refused = " ".join(str(m) for m in messages.get_messages(request)), True
+        notice, refused = " ".join(reasons), True
     context = _actions_context(request, evaluation) | {"htmx_fragment": True, "notice": notice, "refused": refused}
     response = render(request, "scoring/_evaluation_actions.html", context, status=status or 200)
     return reswap(response, "outerHTML") if refused else response

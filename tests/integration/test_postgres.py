@@ -41,3 +41,19 @@ def test_upserting_the_same_calls_twice_keeps_one_row_each(org):
     # ON CONFLICT ... DO UPDATE took the second batch's values.
     assert sorted(Call.objects.values_list("talk_seconds", flat=True)) == [200, 201, 202]
     assert set(Call.objects.values_list("shift__code", flat=True)) == {"day"}
+
+
+def test_a_unique_violation_is_a_lost_race_and_a_not_null_one_is_not():
+    """qa_platform.errors answers 409 only for a unique violation (SQLSTATE 23505 here)."""
+    from django.db import IntegrityError, transaction
+
+    from monitoring.models import LineOfBusiness
+    from qa_platform.errors import is_lost_race
+
+    LineOfBusiness.objects.create(code="dup", name="One")
+    with pytest.raises(IntegrityError) as unique, transaction.atomic():
+        LineOfBusiness.objects.create(code="dup", name="Two")
+    assert is_lost_race(unique.value)
+    with pytest.raises(IntegrityError) as not_null, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO monitoring_lineofbusiness (code, name, active) VALUES (NULL, 'x', true)")
+    assert not is_lost_race(not_null.value)
