@@ -23,14 +23,18 @@ from .sampling import sample_agent_week
 from .topup import topup_line_month
 
 
+@transaction.atomic
 def agent_tiers_refresh(*, week_start: dt.date) -> int:
     """Compute and store every active agent's tier for the week (one upsert, a few queries).
 
     A week already sampled keeps its tiers: its assignments were drawn from them, and the
     progress page measures the week against them, so a later run (or a late evaluation) must
-    not rewrite them. Returns the number of tiers the week has."""
+    not rewrite them. Whether it was sampled is read under the week's lock when the week has
+    one (the row the sampler locks), so a run in progress is waited for and then seen.
+    Returns the number of tiers the week has."""
     week_start = monday(week_start)
-    if SamplingRun.objects.filter(kind=SamplingKind.AGENT_WEEK, period_start=week_start, runs__gt=0).exists():
+    run = SamplingRun.objects.select_for_update().filter(kind=SamplingKind.AGENT_WEEK, period_start=week_start).first()
+    if run is not None and run.runs > 0:
         return AgentTier.objects.filter(week_start=week_start).count()
     policies = PolicyBook()
     longest = policies.longest_trailing_weeks
@@ -118,8 +122,7 @@ def plan_week(*, week_start: dt.date, seed: int = 0, now: dt.datetime | None = N
     """Tiers, agent quotas, then the line top-up of the month(s) the week touches (up to the
     week's end). Idempotent: a second run adds nothing."""
     week_start = monday(week_start)
-    with transaction.atomic():
-        tiers = agent_tiers_refresh(week_start=week_start)
+    tiers = agent_tiers_refresh(week_start=week_start)
     agents = sample_agent_week(week_start=week_start, seed=seed, now=now)
     week_end = week_start + dt.timedelta(days=7)
     lines = [
