@@ -5,7 +5,7 @@
 #   make integration  PostgreSQL + Redis + a real Celery worker (see tests/integration/conftest.py)
 #   make lint         ruff check          make format   ruff format + safe fixes
 #   make worker       Celery worker       make beat     Celery beat (both need REDIS_URL)
-#   make browsers     Debian chromium (and espeak-ng) when this machine can install them
+#   make browsers     Debian chromium, espeak-ng, poppler (pdftoppm) and CJK fonts when this machine can install them
 #   make clean        caches and collected static; make distclean also removes .venv and var/
 
 SHELL := /bin/bash
@@ -21,6 +21,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
+PDFTOPPM ?= /usr/bin/pdftoppm
 
 # Integration defaults match a local PostgreSQL (trust auth) and Redis; override on the command line.
 INTEGRATION_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/qa_platform)
@@ -45,12 +46,17 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 install: $(STAMP)
 
 # Browser tests drive Debian's Chromium through Playwright (never `playwright install`: its
-# download is blocked here). This target never fails: without Chromium, browser tests skip.
+# download is blocked here). The PDF report tests render pages with poppler's pdftoppm, which
+# needs poppler-data (the Adobe-GB1 maps of the reports' STSong-Light font) and a CJK font to
+# draw it with (fonts-noto-cjk). This target never fails: without them, those tests skip.
 browsers:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing=" chromium"; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
-	if [ -z "$$missing" ]; then echo "browsers: chromium and espeak-ng present"; exit 0; fi; \
+	[ -x $(PDFTOPPM) ] || missing="$$missing poppler-utils"; \
+	[ -d /usr/share/poppler/cMap/Adobe-GB1 ] || missing="$$missing poppler-data"; \
+	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then echo "browsers: chromium, espeak-ng, poppler-utils, poppler-data and fonts-noto-cjk present"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
 	else sudo="none"; fi; \
@@ -67,7 +73,9 @@ browsers:
 	fi; \
 	if [ -x $(CHROMIUM) ]; then echo "browsers: $(CHROMIUM) ready"; \
 	else echo "browsers: WARNING: no $(CHROMIUM); browser tests will be SKIPPED."; fi; \
-	command -v espeak-ng >/dev/null 2>&1 || echo "browsers: note: no espeak-ng; demo recordings use generated tones."
+	command -v espeak-ng >/dev/null 2>&1 || echo "browsers: note: no espeak-ng; demo recordings use generated tones."; \
+	[ -x $(PDFTOPPM) ] || echo "browsers: WARNING: no $(PDFTOPPM) (poppler-utils); PDF rendering tests will be SKIPPED."; \
+	[ -d /usr/share/poppler/cMap/Adobe-GB1 ] || echo "browsers: note: no poppler-data; pdftoppm cannot draw the reports' Chinese font."
 
 migrate: install
 	$(MANAGE) migrate --noinput

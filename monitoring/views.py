@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from qa_platform.menu import call_actions_for
+from qa_platform.menu import call_actions_for, page_panels_for
 from qa_platform.permissions import role_required
 from qa_platform.roles import ADMIN, MANAGER, has_role
 
@@ -70,7 +70,11 @@ def team_detail(request, pk: int):
     team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
     period = selectors.parse_month(request.GET.get("month"))
     agents = selectors.agent_summaries(team=team, period=period)
-    return render(request, "monitoring/team_detail.html", {"team": team, "agents": agents, "period": period})
+    # Other apps' sections for the team (reports' QA picture), for the month asked for if any.
+    panels = page_panels_for(request.user, team, month=request.GET.get("month"))
+    return render(
+        request, "monitoring/team_detail.html", {"team": team, "agents": agents, "period": period, "panels": panels}
+    )
 
 
 @login_required
@@ -99,7 +103,12 @@ def agent_list(request):
 @require_GET
 def agent_detail(request, pk: int):
     agent = get_object_or_404(selectors.agents_visible_to(request.user), pk=pk)
-    context = {"agent": agent, "show_calls": can_see_calls(request.user)}
+    context = {
+        "agent": agent,
+        "show_calls": can_see_calls(request.user),
+        # Other apps' sections for the agent (reports' QA picture), by their own rules.
+        "panels": page_panels_for(request.user, agent),
+    }
     if context["show_calls"]:
         calls = selectors.calls_visible_to(request.user).filter(agent=agent)
         context["page"] = _page(request, calls)

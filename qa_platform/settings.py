@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 1st of the month 03:00: the final top-up of last month's small lines.
     "monthly-line-topup": {"task": "planning.topup_month", "schedule": crontab(minute=0, hour=3, day_of_month=1)},
     "overdue-assignment-reminders": {"task": "planning.overdue_reminders", "schedule": crontab(minute=0, hour=8)},
+    # 1st of the month 04:00: last month's PDF reports (agents, teams, lines, the center's QA analysis).
+    "monthly-reports": {"task": "reports.generate_month", "schedule": crontab(minute=0, hour=4, day_of_month=1)},
+    # 06:30: yesterday's daily summary; Monday 06:45: the weekly summary of the week that just ended.
+    "daily-summary": {"task": "reports.daily_summary", "schedule": crontab(minute=30, hour=6)},
+    "weekly-summary": {"task": "reports.weekly_summary", "schedule": crontab(minute=45, hour=6, day_of_week=1)},
 }
 
 if REDIS_URL:

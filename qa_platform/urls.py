@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("scoring.api_urls")),
     path("", include("scoring.api_urls_scorecards")),
     path("", include("planning.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,4 +28,5 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("scorecards/", include("scoring.urls_builder")),
     path("", include("planning.urls")),
+    path("", include("reports.urls")),
 ]

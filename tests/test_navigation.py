@@ -14,37 +14,47 @@ def menu(user) -> list[str]:
 
 class MenuTests(Personas):
     def test_each_role_sees_its_own_pages_in_order(self):
-        self.assertEqual(menu(self.agent_user), ["evaluation-list", "agent-detail"])
-        self.assertEqual(menu(self.hr), ["agent-list"])
+        self.assertEqual(
+            menu(self.agent_user), ["evaluation-list", "performance-detail", "agent-detail", "report-list"]
+        )
+        self.assertEqual(menu(self.hr), ["hr-export", "agent-list"])
         self.assertEqual(
             menu(self.qa),
             [
                 "work-queue",
                 "quota-progress",
+                "dashboard",
                 "call-list",
                 "evaluation-list",
                 "dispute-list",
                 "team-list",
+                "performance-list",
                 "agent-list",
+                "report-list",
                 "scorecard-list",
             ],
         )
         self.assertEqual(
             menu(self.supervisor),
             [
+                "dashboard",
                 "work-queue",
                 "quota-progress",
                 "call-list",
                 "evaluation-list",
                 "team-list",
+                "performance-list",
                 "agent-list",
+                "report-list",
                 "scorecard-list",
             ],
         )
         self.assertEqual(
-            menu(self.manager)[:4], ["center-overview", "work-queue", "quota-progress", "quota-policy-list"]
+            menu(self.manager)[:5],
+            ["center-overview", "dashboard", "work-queue", "quota-progress", "quota-policy-list"],
         )
         self.assertIn("call-import", menu(self.manager))
+        self.assertIn("hr-export", menu(self.manager))
 
     def test_every_menu_entry_opens_for_the_person_it_is_shown_to(self):
         for user in (self.agent_user, self.hr, self.qa, self.supervisor, self.trainer, self.manager):
@@ -55,7 +65,7 @@ class MenuTests(Personas):
 
     def test_an_agent_only_account_gets_my_evaluations_and_my_calls(self):
         labels = [item.label for item in items_for(self.agent_user)]
-        self.assertEqual(labels, ["My evaluations", "My calls"])
+        self.assertEqual(labels, ["My evaluations", "My performance", "My calls", "Reports"])
 
     def test_the_page_renders_the_menu(self):
         self.client.force_login(self.hr)

@@ -43,8 +43,13 @@ def fingerprint() -> list[tuple]:
 
 def wipe() -> None:
     from monitoring.models import Assignment
+    from reports.models import Adjustment, GeneratedReport, MonthClose
     from scoring.models import Answer, Dispute, Evaluation, Scorecard
 
+    # What seed_demo's reports step made: frozen results protect their agents (a paid month).
+    Adjustment.objects.all().delete()
+    MonthClose.objects.all().delete()
+    GeneratedReport.objects.all().delete()
     Dispute.objects.all().delete()
     Answer.objects.all().delete()
     Evaluation.objects.all().delete()

@@ -88,28 +88,49 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
+class SampleStdDev(StdDev):
+    """The sample standard deviation, NULL below two values on every database. PostgreSQL's
+    STDDEV_SAMP is; SQLite's (Django's Python aggregate) raises on a group of one instead, so on
+    SQLite it is √(max(0, (Σx² − (Σx)²/n) / (n − 1))) from SQL's own sums."""
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, sample=True, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if self.filter is not None:
+            raise NotImplementedError("SampleStdDev takes no filter")
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        x = f"CAST({sql} AS REAL)"
+        template = (
+            f"CASE WHEN COUNT({x}) > 1 THEN "
+            f"SQRT(MAX((SUM({x} * {x}) - SUM({x}) * SUM({x}) / COUNT({x})) / (COUNT({x}) - 1), 0.0)) END"
+        )
+        return template, tuple(params) * template.count(x)
+
+
 SCORE_STATS = {
     "n": Count("pk"),
     "mean": Avg("total"),
-    "sd": StdDev("total", sample=True),
+    "sd": SampleStdDev("total"),
     "critical": Count("pk", filter=Q(critical_failed=True)),
 }
 
 
-def _mean(row: dict) -> Mean:
+def mean_from(row: dict) -> Mean:
+    """A `Mean` from a row of the `SCORE_STATS` aggregates."""
     return Mean(n=row["n"], mean=_float(row["mean"]), sd=_float(row["sd"]), critical=row["critical"])
 
 
 def summary(evaluations: QuerySet[Evaluation]) -> Mean:
     """n, average, standard deviation and critical failures: one query."""
-    return _mean(evaluations.aggregate(**SCORE_STATS))
+    return mean_from(evaluations.aggregate(**SCORE_STATS))
 
 
 def by_group(evaluations: QuerySet[Evaluation], field: str) -> list[tuple]:
     """[(key, Mean)] per value of `field` (e.g. "call__shift__name", "call__direction",
     "call__service_type", "agent__team__name", "agent_id", "method"): one GROUP BY query."""
     rows = evaluations.values(field).annotate(**SCORE_STATS).order_by(field)
-    return [(row[field], _mean(row)) for row in rows]
+    return [(row[field], mean_from(row)) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -133,9 +154,7 @@ def random_sample_estimate(evaluations: QuerySet[Evaluation]) -> DesignEstimate:
     """Hájek estimate Σ(y/π)/Σ(1/π) over the evaluations of randomly sampled calls with a
     recorded inclusion probability, and its linearised standard error
     √(Σ w²(y − ȳ)²) / Σw with w = 1/π: one query."""
-    randoms = evaluations.filter(
-        assignment__reason=AssignmentReason.RANDOM, assignment__inclusion_probability__gt=0
-    )
+    randoms = evaluations.filter(assignment__reason=AssignmentReason.RANDOM, assignment__inclusion_probability__gt=0)
     w = ExpressionWrapper(Value(1.0) / F("assignment__inclusion_probability"), output_field=FloatField())
     y = Cast("total", FloatField())
     agg = randoms.annotate(w=w, y=y).aggregate(
@@ -160,37 +179,63 @@ def targeted(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     return evaluations.exclude(assignment__reason=AssignmentReason.RANDOM)
 
 
-def distribution(evaluations: QuerySet[Evaluation], *, width: int = 10) -> list[tuple[int, int, int]]:
-    """[(low, high, count)] of totals in bands of `width` points (the last band includes 100): one query."""
-    edges = list(range(0, 100, width))
-    aggregates = {
+def band_counts(width: int = 10) -> dict:
+    """The aggregates counting totals per band of `width` points (`b0`, `b10`, …; the last band
+    includes 100), for `aggregate` or a grouped `annotate`; `bands` reads them back."""
+    return {
         f"b{low}": Count(
             "pk",
             filter=Q(total__gte=low) & (Q(total__lt=low + width) if low + width < 100 else Q(total__lte=100)),
         )
-        for low in edges
+        for low in range(0, 100, width)
     }
-    row = evaluations.aggregate(**aggregates)
-    return [(low, min(low + width, 100), row[f"b{low}"]) for low in edges]
+
+
+def bands(row: dict, width: int = 10) -> list[tuple[int, int, int]]:
+    return [(low, min(low + width, 100), row[f"b{low}"]) for low in range(0, 100, width)]
+
+
+def distribution(evaluations: QuerySet[Evaluation], *, width: int = 10) -> list[tuple[int, int, int]]:
+    """[(low, high, count)] of totals in bands of `width` points (the last band includes 100): one query."""
+    return bands(evaluations.aggregate(**band_counts(width)), width)
 
 
 def lost_points(evaluations: QuerySet[Evaluation], *, by: str = "criterion") -> list[dict]:
     """Points lost per criterion (or per category), largest first, with each row's cumulative share
     of all lost points (a Pareto). A scale answer v of k loses points × (k − v) / k; N/A answers
     lose nothing. One GROUP BY query; the cumulative share is a running sum over its rows."""
-    lost = ExpressionWrapper(
+    keys = LOST_KEYS[by]
+    return pareto(list(scored_answers(evaluations).values(*keys).annotate(**LOST_POINTS).order_by("-lost", *keys)))
+
+
+# What a lost-points row is grouped by, per `by`.
+LOST_KEYS = {
+    "criterion": ("criterion_id", "criterion__text", "criterion__category"),
+    "category": ("criterion__category",),
+}
+
+
+def scored_answers(evaluations: QuerySet[Evaluation]) -> QuerySet[Answer]:
+    """The answers of `evaluations` that can lose points (not N/A, answered)."""
+    return Answer.objects.filter(evaluation__in=evaluations, is_na=False, value__isnull=False)
+
+
+def _points_lost() -> ExpressionWrapper:
+    return ExpressionWrapper(
         Cast(F("criterion__points"), FloatField())
         * (F("criterion__scale_max") - F("value"))
         / Cast(F("criterion__scale_max"), FloatField()),
         output_field=FloatField(),
     )
-    keys = ("criterion_id", "criterion__text", "criterion__category") if by == "criterion" else ("criterion__category",)
-    rows = list(
-        Answer.objects.filter(evaluation__in=evaluations, is_na=False, value__isnull=False)
-        .values(*keys)
-        .annotate(lost=Sum(lost), possible=Sum("criterion__points"), answers=Count("pk"))
-        .order_by("-lost", *keys)
-    )
+
+
+# The aggregates of a lost-points row, over answers (`scored_answers`).
+LOST_POINTS = {"lost": Sum(_points_lost()), "possible": Sum("criterion__points"), "answers": Count("pk")}
+
+
+def pareto(rows: list[dict]) -> list[dict]:
+    """Add each row's share of all lost points and the running (cumulative) share; `rows` are
+    largest first."""
     total = sum(r["lost"] or 0 for r in rows)
     running = 0.0
     for row in rows:
@@ -203,17 +248,21 @@ def lost_points(evaluations: QuerySet[Evaluation], *, by: str = "criterion") -> 
 
 def call_kpis(calls: QuerySet[Call]) -> dict:
     """The calls' own figures beside QA: one aggregate."""
-    return calls.aggregate(
-        calls=Count("pk"),
-        avg_talk=Avg("talk_seconds"),
-        avg_hold=Avg("hold_seconds"),
-        avg_acw=Avg("acw_seconds"),
-        avg_handle=Avg(F("talk_seconds") + F("hold_seconds") + F("acw_seconds")),
-        avg_csat=Avg("csat"),
-        surveyed=Count("csat"),
-        avg_nps=Avg("nps"),
-        nps_answers=Count("nps"),
-    )
+    return calls.aggregate(**CALL_KPIS)
+
+
+# The aggregates of `call_kpis`, for `aggregate` or a grouped `annotate`.
+CALL_KPIS = {
+    "calls": Count("pk"),
+    "avg_talk": Avg("talk_seconds"),
+    "avg_hold": Avg("hold_seconds"),
+    "avg_acw": Avg("acw_seconds"),
+    "avg_handle": Avg(F("talk_seconds") + F("hold_seconds") + F("acw_seconds")),
+    "avg_csat": Avg("csat"),
+    "surveyed": Count("csat"),
+    "avg_nps": Avg("nps"),
+    "nps_answers": Count("nps"),
+}
 
 
 @dataclass(frozen=True)
@@ -225,20 +274,28 @@ class Correlation:
 def qa_csat_correlation(evaluations: QuerySet[Evaluation]) -> Correlation:
     """Pearson's r between the QA total and the call's CSAT, over evaluated calls with a survey:
     one aggregate of the sums."""
-    x = Cast("total", FloatField())
-    y = Cast("call__csat", FloatField())
-    agg = (
-        evaluations.filter(call__csat__isnull=False)
-        .annotate(x=x, y=y)
-        .aggregate(
-            n=Count("pk"),
-            sx=Sum("x"),
-            sy=Sum("y"),
-            sxx=Sum(F("x") * F("x")),
-            syy=Sum(F("y") * F("y")),
-            sxy=Sum(F("x") * F("y")),
-        )
+    return correlation_from(with_qa_csat(evaluations).aggregate(**QA_CSAT_SUMS))
+
+
+def with_qa_csat(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Evaluated calls with a survey, annotated x = QA total, y = CSAT (for `QA_CSAT_SUMS`)."""
+    return evaluations.filter(call__csat__isnull=False).annotate(
+        x=Cast("total", FloatField()), y=Cast("call__csat", FloatField())
     )
+
+
+# The sums Pearson's r is computed from (`correlation_from`), for `aggregate` or a grouped `annotate`.
+QA_CSAT_SUMS = {
+    "n": Count("pk"),
+    "sx": Sum("x"),
+    "sy": Sum("y"),
+    "sxx": Sum(F("x") * F("x")),
+    "syy": Sum(F("y") * F("y")),
+    "sxy": Sum(F("x") * F("y")),
+}
+
+
+def correlation_from(agg: dict) -> Correlation:
     n = agg["n"] or 0
     if n < 3:
         return Correlation(n=n, r=None)

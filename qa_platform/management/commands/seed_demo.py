@@ -18,6 +18,7 @@ from tqdm import tqdm
 from monitoring import demo as monitoring_demo
 from monitoring import demo_recordings
 from planning import demo as planning_demo
+from reports import demo as reports_demo
 from scoring import demo as scoring_demo
 
 ALREADY_LOADED = "Database already has data; demo data not loaded."
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             scoring = scoring_demo.seed_scoring(rng=rng, org=org, progress=self._progress_factory(verbosity))
             org.counts.update(scoring.counts)
             org.counts.update(planning_demo.seed_planning(rng=rng, org=org))
+            org.counts.update(reports_demo.seed_reports(org=org))
         if verbosity:
             self._summary(org, time.monotonic() - started)
 

@@ -1,0 +1,36 @@
+"""The demo center's reports: the month before its latest is closed (frozen, as HR was paid
+from it) and the latest complete month's reports are generated, so every role's dashboard,
+report list and HR export show real figures on first login."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import ReportKind
+from .selectors.periods import latest_month_with_data
+from .services.close import month_close
+from .services.generate import daily_summary_generate, reports_generate, weekly_summary_generate
+
+# Team, line and center reports for every scope, and the demo agent's own: a reasonable seed time
+# even for 2,000 agents (every agent's report is one `generate_reports --scope agents` away).
+DEMO_KINDS = (ReportKind.CENTER, ReportKind.LINE, ReportKind.TEAM)
+
+
+def seed_reports(*, org) -> dict[str, int]:
+    manager = get_user_model().objects.get(username="manager")
+    latest = latest_month_with_data()
+    now = timezone.now()
+    complete = latest if latest.end <= now else latest.previous
+    closed = 0
+    if complete.previous.end <= now:
+        close = month_close(month=complete.previous, by=manager)
+        closed = close.results.count()
+    generated = reports_generate(month=complete, kinds=DEMO_KINDS, by=manager)
+    generated += reports_generate(month=complete, kinds=(ReportKind.AGENT,), agents=[org.demo_agent], by=manager)
+    last_week = org.weeks[-1]
+    generated.append(weekly_summary_generate(week_start=last_week, by=manager))
+    generated.append(daily_summary_generate(day=last_week + dt.timedelta(days=4), by=manager))
+    return {f"frozen agent results ({complete.previous.label} closed)": closed, "reports generated": len(generated)}

@@ -1,0 +1,93 @@
+"""Reports' menu entries and the QA picture on monitoring's agent and team pages (see
+qa_platform/menu.py), by the rules in permissions.py."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from monitoring.models import Agent, Team
+from qa_platform.menu import NavItem, Panel
+from qa_platform.roles import ADMIN, MANAGER, QA, SUPERVISOR, has_role
+
+from . import charts
+from .permissions import (
+    can_export_bonus,
+    can_list_performance,
+    can_list_reports,
+    can_see_performance,
+    can_view_dashboard,
+    can_view_scope,
+    format_scope,
+)
+from .selectors.dashboard import qa_picture
+from .selectors.periods import month_or_latest
+from .selectors.qa import Scope
+
+
+def _dashboard_order(user) -> int:
+    """The dashboard comes first for a supervisor; after the overview for a manager, after the
+    work queue and quota progress for those who score calls all day."""
+    if has_role(user, MANAGER, ADMIN):
+        return 12
+    if has_role(user, QA):
+        return 35
+    if has_role(user, SUPERVISOR):
+        return 5
+    return 35
+
+
+def items(user) -> list[NavItem]:
+    out = []
+    if can_view_dashboard(user):
+        out.append(NavItem("dashboard", _("QA dashboard"), _dashboard_order(user)))
+    out.extend(performance_items(user))
+    if can_list_reports(user):
+        out.append(NavItem("report-list", _("Reports"), 100))
+    return out
+
+
+def performance_items(user) -> list[NavItem]:
+    """The performance scores (an agent: their own page), and the HR export — first for HR."""
+    out = []
+    if can_list_performance(user):
+        out.append(NavItem("performance-list", _("Performance scores"), 95))
+    elif can_see_performance(user) and getattr(user, "agent", None) is not None:
+        out.append(NavItem("performance-detail", _("My performance"), 65, args=(user.agent.pk,)))
+    if can_export_bonus(user):
+        out.append(NavItem("hr-export", _("HR export"), 125 if has_role(user, MANAGER, ADMIN) else 8))
+    return out
+
+
+def dashboard_url(scope: Scope, month: str | None = None) -> str:
+    query = {"scope": format_scope(scope)}
+    if month:
+        query["month"] = month
+    return f"{reverse('dashboard')}?{urlencode(query)}"
+
+
+def trend_items(trend) -> list[charts.Item]:
+    return [charts.Item.of_mean(point.period.label, point.stats) for point in trend]
+
+
+def page_panels(user, obj, *, month: str | None = None) -> list[Panel]:
+    """The QA picture (the month's average with n and interval, the six-month trend, the weakest
+    criteria) on an agent's or a team's page, for whoever may see that scope's dashboard."""
+    if isinstance(obj, Agent):
+        scope = Scope(Scope.AGENT, obj.pk)
+    elif isinstance(obj, Team):
+        scope = Scope(Scope.TEAM, obj.pk)
+    else:
+        return []
+    if not can_view_scope(user, scope):
+        return []
+    period = month_or_latest(month)
+    picture = qa_picture(user=user, scope=scope, period=period)
+    context = {
+        "picture": picture,
+        "trend_chart": charts.line_chart(trend_items(picture.trend), height=180),
+        "dashboard_url": dashboard_url(scope, period.label),
+        "chart_id": f"qa-picture-{scope.kind}-{scope.pk}",
+    }
+    return [Panel("reports/dashboard_panel.html", context, 10)]
