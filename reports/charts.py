@@ -65,7 +65,13 @@ def ticks(
     if not span > 0 or not step > 0:
         return [Tick(pixel_low, low)]
     steps = min(12, int(math.floor(span / step + 1e-9)))
-    return [Tick(pixel_low + i * step / span * (pixel_high - pixel_low), low + i * step) for i in range(steps + 1)]
+    out = []
+    for i in range(steps + 1):
+        value = low + i * step
+        if math.isclose(value, high, rel_tol=1e-9):
+            value = high  # 5 × 2e-6 is 9.999…e-6 in floating point: the top tick is the top
+        out.append(Tick(pixel_low + i * step / span * (pixel_high - pixel_low), value))
+    return out
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def month_close(*, month: Period, by) -> MonthClose:
         )
     with transaction.atomic():
         existing = (
-            MonthClose.objects.select_for_update().select_related("closed_by").filter(month=first_day(month)).first()
+            MonthClose.objects.select_for_update(of=("self",)).select_related("closed_by").filter(month=first_day(month)).first()
         )
         if existing is not None:
             raise IllegalTransition(already_closed(existing))

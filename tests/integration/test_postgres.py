@@ -57,3 +57,19 @@ def test_a_unique_violation_is_a_lost_race_and_a_not_null_one_is_not():
     with pytest.raises(IntegrityError) as not_null, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO monitoring_lineofbusiness (code, name, active) VALUES (NULL, 'x', true)")
     assert not is_lost_race(not_null.value)
+
+
+def test_a_month_closes_on_postgresql():
+    """month_close locks its row with SELECT … FOR UPDATE (of the close only, not the outer-joined
+    user, which PostgreSQL refuses)."""
+    from django.contrib.auth import get_user_model
+
+    from monitoring.selectors import Period
+    from qa_platform.roles import MANAGER, ensure_role_groups
+    from reports.services.close import month_close
+
+    groups = ensure_role_groups()
+    manager = get_user_model().objects.create_user("closer")
+    manager.groups.add(groups[MANAGER])
+    close = month_close(month=Period(2026, 1), by=manager)
+    assert close.month == dt.date(2026, 1, 1)
