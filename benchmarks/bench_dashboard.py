@@ -140,6 +140,7 @@ def child(args) -> int:
     from reports.selectors.qa import Scope, evaluations_in
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the page's CSS is looked up in the manifest
     call_command("seed_demo", agents=args.agents[0], weeks=args.weeks, seed=args.seed, stdout=io.StringIO())
     period = latest_month_with_data()
     client = Client()
