@@ -122,33 +122,8 @@ def _monthly_jobs(figures: MonthFigures, kinds, *, agent_ids, team_ids, line_ids
                 lambda: center_pdf.render(figures),
             )
         )
-    if ReportKind.LINE in kinds:
-        for pk in line_ids if line_ids is not None else figures.with_data(Scope.LINE):
-            if pk in figures.line_info:
-                code = figures.line_info[pk]["code"]
-                jobs.append(
-                    Job(
-                        ReportKind.LINE,
-                        start,
-                        end,
-                        _file_name(start, f"line-{code}-{label}", language),
-                        _bind(line_pdf.render, figures, pk),
-                        line_id=pk,
-                    )
-                )
-    if ReportKind.TEAM in kinds:
-        for pk in team_ids if team_ids is not None else figures.with_data(Scope.TEAM):
-            if pk in figures.team_info:
-                jobs.append(
-                    Job(
-                        ReportKind.TEAM,
-                        start,
-                        end,
-                        _file_name(start, f"team-{pk}-{label}", language),
-                        _bind(team_pdf.render, figures, pk),
-                        team_id=pk,
-                    )
-                )
+    # One report per scope of each kind: (kind, ids, what the figures know of them, the
+    # file-name stem from that, the renderer, the Job field the id goes in).
     if ReportKind.AGENT in kinds:
         if agent_ids is not None:
             agents = list(agent_ids)
@@ -160,19 +135,35 @@ def _monthly_jobs(figures: MonthFigures, kinds, *, agent_ids, team_ids, line_ids
             ]
         else:
             agents = figures.with_data(Scope.AGENT)
-        for pk in agents:
-            if pk in figures.agent_info:
-                employee = figures.agent_info[pk]["employee_id"]
-                jobs.append(
-                    Job(
-                        ReportKind.AGENT,
-                        start,
-                        end,
-                        _file_name(start, f"agent-{employee}-{label}", language),
-                        _bind(agent_pdf.render, figures, pk),
-                        agent_id=pk,
-                    )
-                )
+    per_scope = [
+        (
+            ReportKind.LINE,
+            line_ids,
+            Scope.LINE,
+            figures.line_info,
+            lambda pk, i: f"line-{i['code']}",
+            line_pdf,
+            "line_id",
+        ),
+        (ReportKind.TEAM, team_ids, Scope.TEAM, figures.team_info, lambda pk, i: f"team-{pk}", team_pdf, "team_id"),
+        (
+            ReportKind.AGENT,
+            None,
+            None,
+            figures.agent_info,
+            lambda pk, i: f"agent-{i['employee_id']}",
+            agent_pdf,
+            "agent_id",
+        ),
+    ]
+    for kind, ids, scope, info, stem, module, field in per_scope:
+        if kind not in kinds:
+            continue
+        chosen = agents if kind == ReportKind.AGENT else (ids if ids is not None else figures.with_data(scope))
+        for pk in chosen:
+            if pk in info:
+                name = _file_name(start, f"{stem(pk, info[pk])}-{label}", language)
+                jobs.append(Job(kind, start, end, name, _bind(module.render, figures, pk), **{field: pk}))
     return jobs
 
 
