@@ -135,3 +135,13 @@ benchmark: install
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(BENCH_POSTGRES_URL)" 2>/dev/null; then \
 		$(PY) benchmarks/bench_sampling.py --agents $(BENCH_AGENTS) --postgres "$(BENCH_POSTGRES_URL)"; \
 	else echo "benchmark: no PostgreSQL at $(BENCH_POSTGRES_URL); PostgreSQL run skipped"; fi
+
+# Report generation benchmark (benchmarks/README.md): a month's team reports, then all of them, each
+# by ONE reports.generate_month task on a real Celery worker (prefork, 2 processes, a queue of its own
+# on BENCH_REDIS_URL), for seed_demo --agents 2000 --weeks 4 in a throwaway PostgreSQL database.
+BENCH_REPORTS_AGENTS ?= 2000
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+.PHONY: bench-reports
+bench-reports: install
+	$(PY) benchmarks/bench_reports.py --agents $(BENCH_REPORTS_AGENTS) --postgres "$(BENCH_POSTGRES_URL)" --redis "$(BENCH_REDIS_URL)"

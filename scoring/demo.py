@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_progress
-from monitoring.models import Call, PrivateLine
+from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
 from qa_platform import roles
 
 from . import formula, services
@@ -213,6 +213,7 @@ def seed_scoring(
 
     now = timezone.now()
     evaluations: list[Evaluation] = []
+    assignments: list[tuple[Evaluation, Assignment]] = []  # the history's evaluations and their random picks
     answers_for: list[list[tuple]] = []  # parallel to evaluations: (criterion id, value|NA, comment, offset)
     used_calls: set[int] = set()
     demo_agent = org.demo_agent
@@ -231,7 +232,12 @@ def seed_scoring(
             skill = org.skills[agent.pk]
             # Weaker agents are monitored more (DESIGN.md §3 tiers: 3 excellent … 10 at risk).
             wanted = evaluations_per_agent_week + (2 if skill < 0.35 else 0) - (1 if skill > 0.8 else 0)
-            for call in rng.sample(pool, min(wanted, len(pool))):
+            picked = min(wanted, len(pool))
+            # A simple random sample of `picked` of the agent's week: each call's chance is picked / N,
+            # recorded on its assignment as the sampler does, so the dashboard's random-sample
+            # estimate has real weights.
+            probability = picked / len(pool)
+            for call in rng.sample(pool, picked):
                 role, evaluator = _pick_evaluator(rng, agent, evaluators, org)
                 values = _answers(rng, skill, specs[version.pk], call["seconds"])
                 score = formula.compute(
@@ -240,6 +246,7 @@ def seed_scoring(
                     critical_zeroes=version.critical_zeroes,
                 )
                 ev = _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, demo_agent)
+                assignments.append((ev, _random_assignment(call, ev, week, probability)))
                 evaluations.append(ev)
                 answers_for.append(values)
                 used_calls.add(call["id"])
@@ -248,6 +255,10 @@ def seed_scoring(
     disputes_for = _demo_agent_disputes(evaluations, demo_agent, last_week, now)
     _agent_extras(rng, org, v2, specs[v2.pk], calls_by_agent_week, used_calls, evaluations, answers_for, now)
     # bulk_create sets each object's pk (SQLite ≥ 3.35, PostgreSQL), so answers can refer to them.
+    picks = [a for _ev, a in assignments]
+    bulk_create_with_history(picks, Assignment, batch_size=BATCH_SIZE, default_user=manager, default_date=now)
+    for ev, assignment in assignments:
+        ev.assignment_id = assignment.pk
     bulk_create_with_history(evaluations, Evaluation, batch_size=BATCH_SIZE, default_user=manager, default_date=now)
     answers = [
         Answer(
@@ -410,6 +421,22 @@ def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_we
         ev.acknowledged_at = ev.feedback_delivered_at + dt.timedelta(hours=rng.uniform(0.2, 24))
         ev.acknowledged_at = min(ev.acknowledged_at, now - dt.timedelta(minutes=30))
     return ev
+
+
+def _random_assignment(call: dict, ev: Evaluation, week: dt.date, probability: float) -> Assignment:
+    """The done assignment of a history evaluation drawn at random with `probability`."""
+    return Assignment(
+        call_id=call["id"],
+        evaluator=ev.evaluator,
+        evaluator_role=ev.evaluator_role,
+        reason=AssignmentReason.RANDOM,
+        inclusion_probability=probability,
+        period_start=week,
+        due_at=timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=6), dt.time(18))),
+        status=AssignmentStatus.DONE,
+        started_at=ev.started_at,
+        completed_at=ev.submitted_at,
+    )
 
 
 def _demo_agent_disputes(evaluations, demo_agent, last_week, now) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from monitoring.models import LineOfBusiness
 
 from . import formula
-from .models import DisputeStatus, Kind, Method, ScorecardVersion, Status
+from .models import DisputeStatus, Method, ScorecardVersion
 from .services import MAX_OFFSET_SECONDS, AnswerInput
 
 EVALUATOR_METHODS = [(value, label) for value, label in Method.choices if value != Method.SELF]
@@ -56,16 +56,6 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("The agent and the evaluator read this."),
     )
-
-
-class EvaluationFilterForm(forms.Form):
-    agent = forms.CharField(label=gettext_lazy("Agent"), required=False, max_length=100)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=[("", "—"), *Status.choices])
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, choices=[("", "—"), *Kind.choices])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agent"].widget.attrs["placeholder"] = _("name or employee id")
 
 
 class ScorecardCreateForm(forms.Form):

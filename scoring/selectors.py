@@ -16,6 +16,7 @@ from monitoring.models import Assignment, AssignmentStatus, Call
 from monitoring.selectors import led_team_ids
 from qa_platform.roles import CENTER_WIDE_ROLES, SUPERVISOR, user_roles
 
+from .filters import EvaluationFilter
 from .models import (
     SCORED,
     VISIBLE_TO_AGENT,
@@ -113,17 +114,14 @@ EVALUATION_SORTS = {
 }
 
 
-def evaluations_for_list(user, *, agent: str = "", status: str = "", kind: str = "", sort: str = "-date"):
-    """The evaluation list: what the user may see, filtered by agent (name or employee id),
-    status and kind, in one of `EVALUATION_SORTS`."""
-    qs = evaluations_visible_to(user)
-    if agent:
-        qs = qs.filter(Q(agent__name__icontains=agent) | Q(agent__employee_id__icontains=agent))
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by(*EVALUATION_SORTS[sort])
+def evaluations_for_list(user, params, *, sort: str = "-date"):
+    """The evaluation list: what the user may see, narrowed by `filters.EvaluationFilter` on the
+    query `params`, in one of `EVALUATION_SORTS`. Returns the filter (its form holds the errors)
+    and the rows (none when a filter value is refused)."""
+    visible = evaluations_visible_to(user)
+    filterset = EvaluationFilter(params, queryset=visible)
+    rows = filterset.qs if filterset.is_valid() else visible.none()
+    return filterset, rows.order_by(*EVALUATION_SORTS[sort])
 
 
 def feedback_awaiting_count(user) -> int:

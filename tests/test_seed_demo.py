@@ -218,3 +218,19 @@ def test_it_reuses_lines_and_shifts_that_are_already_configured(db):
     assert Shift.objects.filter(code="day").get() == day
     assert LineOfBusiness.objects.filter(code="billing").get() == billing
     assert Call.objects.filter(shift=day).exists() and Call.objects.filter(line_of_business=billing).exists()
+
+
+def test_the_demo_managers_dashboard_shows_a_random_sample_estimate(seeded, client):
+    from scoring.models import Evaluation
+
+    client.force_login(User.objects.get(username="manager"))
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.summary.n > 0
+    # The history was drawn at random within each agent's week: the estimate rests on those
+    # picks, weighted by their recorded chances, and stands for more calls than were scored.
+    assert 0 < board.random.n <= board.summary.n
+    assert board.random.weight_sum > board.random.n
+    assert board.random.mean is not None and 0 <= board.random.mean <= 100
+    assert Evaluation.objects.filter(assignment__isnull=False, assignment__inclusion_probability__gt=0).exists()

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, StdDev, Sum, Value
 from django.db.models.functions import Cast
 
-from monitoring.models import AssignmentReason, Call
+from monitoring.models import Call
+from scoring.filters import RANDOM_PICK
 from scoring.models import SCORED, Answer, Evaluation, Kind
 from scoring.stats import mean_interval
 
@@ -154,7 +155,7 @@ def random_sample_estimate(evaluations: QuerySet[Evaluation]) -> DesignEstimate:
     """Hájek estimate Σ(y/π)/Σ(1/π) over the evaluations of randomly sampled calls with a
     recorded inclusion probability, and its linearised standard error
     √(Σ w²(y − ȳ)²) / Σw with w = 1/π: one query."""
-    randoms = evaluations.filter(assignment__reason=AssignmentReason.RANDOM, assignment__inclusion_probability__gt=0)
+    randoms = evaluations.filter(RANDOM_PICK)
     w = ExpressionWrapper(Value(1.0) / F("assignment__inclusion_probability"), output_field=FloatField())
     y = Cast("total", FloatField())
     agg = randoms.annotate(w=w, y=y).aggregate(
@@ -175,8 +176,9 @@ def random_sample_estimate(evaluations: QuerySet[Evaluation]) -> DesignEstimate:
 
 
 def targeted(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
-    """Evaluations not drawn at random: line top-up, coaching follow-up, by hand, ad hoc."""
-    return evaluations.exclude(assignment__reason=AssignmentReason.RANDOM)
+    """Evaluations not drawn at random with a known probability: line top-up, coaching
+    follow-up, by hand, ad hoc."""
+    return evaluations.exclude(RANDOM_PICK)
 
 
 def band_counts(width: int = 10) -> dict:

@@ -1,12 +1,13 @@
 """The QA dashboard page (DESIGN.md §6). Thin: parse the month and scope, check the scope
 (`permissions.require_scope`), call the selector, lay the charts out, render.
 
-Drill-down: every figure links to the evaluations or calls behind it, with the filters those
-lists have. The call list (`monitoring.filters.CallFilter`) filters by agent, team, line, shift,
-direction, service type and dates, so a figure's calls are exactly the calls of its scope, month
-and group. The evaluation list (`scoring.forms.EvaluationFilterForm`) filters only by agent (name
-or employee id), status and kind, so its links narrow to the scope's agent, regular evaluations
-and a status or a sort by score where that helps, and cannot narrow to a month, team or group.
+Drill-down: every figure links to the evaluations or calls behind it. The call list
+(`monitoring.filters.CallFilter`) and the evaluation list (`scoring.filters.EvaluationFilter`)
+filter by everything the dashboard counts and groups by, so a figure's link lists exactly the
+rows it was computed from: the scope, the month (of the call; of submission for the feedback
+SLA; of raising or resolving for disputes), regular evaluations in a final state, and the
+group, criterion, category, score band, pick or CSAT the figure is about. A group without a
+value (calls with no shift, say) links to the whole scope's month.
 """
 
 from __future__ import annotations
@@ -27,15 +28,16 @@ from ..selectors.dashboard import Dashboard, GroupRow
 from ..selectors.periods import month_or_latest
 from ..selectors.qa import Scope
 
-# The comparisons, in page order: (key in Dashboard.groups, the call list's filter for its key).
+# The comparisons, in page order: key in Dashboard.groups → (the call list's filter for its key,
+# the evaluation list's).
 GROUP_FILTERS = {
-    "team": "team",
-    "agent": None,
-    "line": "line_of_business",
-    "shift": "shift",
-    "direction": "direction",
-    "service_type": "service_type",
-    "method": None,
+    "team": ("team", "team"),
+    "agent": ("agent", "agent"),
+    "line": ("line_of_business", "line_of_business"),
+    "shift": ("shift", "shift"),
+    "direction": ("direction", "direction"),
+    "service_type": ("service_type", "service_type"),
+    "method": (None, "method"),
 }
 
 
@@ -54,7 +56,8 @@ class Drill:
     def __init__(self, board: Dashboard):
         self.board = board
 
-    def _scope_calls(self) -> dict:
+    def _scope(self) -> dict:
+        """The scope as the call and evaluation lists' filters (they share these names)."""
         board = self.board
         if board.agent is not None:
             return {"agent": board.agent.employee_id}
@@ -67,14 +70,16 @@ class Drill:
     def calls(self, period=None, **filters) -> str:
         """The call list for the scope and month (or `period`), narrowed by `filters`."""
         dates = month_dates(period or self.board.period)
-        query = {**self._scope_calls(), **dates, **{k: v for k, v in filters.items() if v not in (None, "")}}
+        query = {**self._scope(), **dates, **{k: v for k, v in filters.items() if v not in (None, "")}}
         return f"{reverse('call-list')}?{urlencode(query)}"
 
-    def evaluations(self, **filters) -> str:
-        query = {"kind": "regular"}
-        if self.board.agent is not None:
-            query["agent"] = self.board.agent.employee_id
-        query.update({k: v for k, v in filters.items() if v})
+    def evaluations(self, period=None, *, month: bool = True, **filters) -> str:
+        """The evaluations the dashboard counts for the scope and month (or `period`; none with
+        `month=False`, when `filters` carry their own dates), narrowed by `filters`."""
+        query = {"kind": "regular", "status": "scored", **self._scope()}
+        if month:
+            query["month"] = (period or self.board.period).label
+        query.update({k: v for k, v in filters.items() if v not in (None, "")})
         return f"{reverse('evaluation-list')}?{urlencode(query)}"
 
     def scope(self, scope: Scope) -> str:
@@ -84,36 +89,49 @@ class Drill:
 def _group_rows(board: Dashboard, drill: Drill) -> list[dict]:
     """Each comparison with its chart and rows, every row with its drill-down links."""
     out = []
-    for key, call_filter in GROUP_FILTERS.items():
+    for key, (call_filter, evaluation_filter) in GROUP_FILTERS.items():
         rows: list[GroupRow] = board.groups.get(key)
         if rows is None:
             continue
         items, table = [], []
         for row in rows:
+            value = row.code if key == "agent" else row.key
             links = {}
-            if call_filter and row.key not in (None, ""):
-                links["calls"] = drill.calls(**{call_filter: row.key})
+            if value in (None, ""):
+                links["evaluations"] = drill.evaluations()
+            else:
+                links["evaluations"] = drill.evaluations(**{evaluation_filter: value})
+                if call_filter:
+                    links["calls"] = drill.calls(**{call_filter: value})
             if key == "agent":
                 links["dashboard"] = drill.scope(Scope(Scope.AGENT, row.key))
-                links["calls"] = drill.calls(agent=row.code)
             if key == "team":
                 links["dashboard"] = drill.scope(Scope(Scope.TEAM, row.key))
-            links["evaluations"] = drill.evaluations(agent=row.code)
-            items.append(charts.Item.of_mean(row.label, row.stats, links.get("calls") or links["evaluations"]))
+            items.append(charts.Item.of_mean(row.label, row.stats, links["evaluations"]))
             table.append({"row": row, "links": links})
         out.append({"key": key, "chart": charts.hbar_chart(items), "rows": table})
     return out
 
 
-def _pareto(rows: list[dict], label_key: str, drill: Drill) -> dict:
-    """A Pareto's chart, and its rows each with the bar it is drawn as."""
+# A Pareto row's drill-down: the evaluation list's filters, and the row's keys for them (a
+# criterion row is a scorecard's criterion by its wording, `selectors.dashboard.CRITERION_KEYS`).
+PARETO_FILTERS = {
+    "criterion": {"scorecard": "criterion__section__version__scorecard_id", "criterion": "criterion__text"},
+    "category": {"category": "criterion__category"},
+}
+
+
+def _pareto(rows: list[dict], label_key: str, drill: Drill, by: str) -> dict:
+    """A Pareto's chart, and its rows each with the bar it is drawn as (linking to the
+    evaluations that lost points there, lowest score first)."""
+    filters = PARETO_FILTERS[by]
     items = [
         charts.Item(
             label=row[label_key],
             value=row["lost"],
             n=row["answers"],
             line=row["cumulative"],
-            href=drill.evaluations(sort="score"),
+            href=drill.evaluations(sort="score", **{name: row[key] for name, key in filters.items()}),
         )
         for row in rows
     ]
@@ -123,15 +141,13 @@ def _pareto(rows: list[dict], label_key: str, drill: Drill) -> dict:
 
 def _context(request, board: Dashboard) -> dict:
     drill = Drill(board)
-    trend = [charts.Item.of_mean(p.period.label, p.stats, drill.calls(p.period)) for p in board.trend]
-    # The evaluation list cannot filter by score: a band links to it sorted so that the band's
-    # evaluations come first (lowest first below the average, highest first above it).
-    mean = board.summary.mean or 0
+    trend = [charts.Item.of_mean(p.period.label, p.stats, drill.evaluations(p.period)) for p in board.trend]
     bands = [
         charts.Item(
             label=f"{low}–{high}",
             value=count,
-            href=drill.evaluations(sort="score" if high <= mean else "-score"),
+            # The last band includes 100 (`selectors.qa.band_counts`).
+            href=drill.evaluations(sort="score", score_from=low, score_below=high if high < 100 else None),
         )
         for low, high, count in board.distribution
     ]
@@ -149,18 +165,25 @@ def _context(request, board: Dashboard) -> dict:
         "trend_rows": list(zip(board.trend, trend, strict=True)),
         "distribution_chart": charts.bar_chart(bands),
         "distribution_rows": list(zip(board.distribution, bands, strict=True)),
-        "pareto_criterion": _pareto(board.lost_by_criterion, "label", drill),
-        "pareto_category": _pareto(board.lost_by_category, "label", drill),
+        "pareto_criterion": _pareto(board.lost_by_criterion, "label", drill, "criterion"),
+        "pareto_category": _pareto(board.lost_by_category, "label", drill, "category"),
         "comparisons": _group_rows(board, drill),
         "csat_chart": charts.hbar_chart([charts.Item.of_mean(row.label, row.stats) for row in board.by_csat]),
         "links": {
             "evaluations": drill.evaluations(),
-            "lowest": drill.evaluations(sort="score"),
+            "critical": drill.evaluations(critical_failed="true"),
+            "random": drill.evaluations(pick="random"),
+            "targeted": drill.evaluations(pick="targeted"),
             "calls": drill.calls(),
             "calls_by_csat": drill.calls(sort="csat"),
-            "feedback_waiting": drill.evaluations(status="submitted"),
-            "disputed": drill.evaluations(status="disputed"),
-            "resolved": drill.evaluations(status="resolved"),
+            "feedback_waiting": drill.evaluations(
+                month=False,
+                status="submitted",
+                submitted_after=board.period.start.isoformat(),
+                submitted_before=board.period.end.isoformat(),
+            ),
+            "disputed": drill.evaluations(month=False, disputed_in=board.period.label),
+            "resolved": drill.evaluations(month=False, dispute_resolved_in=board.period.label),
             "quota": f"{reverse('quota-progress')}?{urlencode({'week': _iso_week(board.period)})}",
         },
     }

@@ -8,7 +8,6 @@ PermissionDenied → 403, IllegalTransition → 409, ValidationError → 400 wit
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -16,10 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from monitoring.models import MAX_ID
-
 from .. import selectors, services
-from ..models import Evaluation, Kind, Status
+from ..filters import EvaluationFilter
+from ..models import Evaluation
 from ..permissions import (
     CanAcknowledge,
     CanDeliverFeedback,
@@ -41,23 +39,6 @@ from ..serializers.evaluations import (
     ResolveInputSerializer,
     SubmitInputSerializer,
 )
-
-
-class EvaluationFilter(django_filters.FilterSet):
-    agent = django_filters.CharFilter(field_name="agent__employee_id", help_text="The agent's employee id.")
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    kind = django_filters.ChoiceFilter(choices=Kind.choices)
-    evaluator = django_filters.CharFilter(field_name="evaluator__username", help_text="The evaluator's username.")
-    call = django_filters.NumberFilter(field_name="call_id", min_value=1, max_value=MAX_ID)
-    team = django_filters.NumberFilter(field_name="agent__team_id", min_value=1, max_value=MAX_ID)
-    critical_failed = django_filters.BooleanFilter()
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
-
-    class Meta:
-        model = Evaluation
-        fields = ["agent", "status", "kind", "evaluator", "call", "team", "critical_failed"]
-
 
 BASE_PERMISSIONS = [IsAuthenticated, CanSeeEvaluations]
 ERRORS = {

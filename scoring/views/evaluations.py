@@ -20,7 +20,7 @@ from qa_platform.permissions import role_required
 from qa_platform.roles import AGENT, ROLE_LABELS, user_roles
 
 from .. import presenters, selectors, services
-from ..forms import DisputeForm, EvaluationFilterForm
+from ..forms import DisputeForm
 from ..models import DisputeStatus, Evaluation, Status
 from ..permissions import (
     EVALUATION_ROLES,
@@ -159,12 +159,10 @@ def evaluation_dispute(request, pk: int):
 @role_required(*EVALUATION_ROLES)
 def evaluation_list(request):
     user = request.user
-    form = EvaluationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort", "-date")
     if sort not in selectors.EVALUATION_SORTS:
         sort = "-date"
-    evaluations = selectors.evaluations_for_list(user, sort=sort, **filters)
+    filterset, evaluations = selectors.evaluations_for_list(user, request.GET, sort=sort)
     page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     for key in ("page", "sort"):
@@ -177,10 +175,11 @@ def evaluation_list(request):
         "scoring/evaluation_list.html",
         {
             "page": page,
-            "form": form,
+            "filter": filterset,
             "agent_only": user_roles(user) <= {AGENT},
             "waiting": selectors.feedback_awaiting_count(user),
             "sort": sort,
             "sort_querystring": params.urlencode(),
         },
+        status=400 if filterset.errors else 200,
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from decimal import ROUND_HALF_UP, Decimal
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -119,11 +121,41 @@ def test_a_supervisor_changes_month_and_scope_and_drills_down_to_an_evaluation(n
     # Down to the evaluations behind the average, and into one of them.
     page.locator(".tile").filter(has_text="QA average").get_by_role("link").click()
     page.wait_for_url("**/evaluations/?*")
-    assert "agent=E1" in page.url
+    assert "agent=E1" in page.url and "month=2026-11" in page.url
     rows = page.locator("table.data tbody tr")
-    assert rows.count() == 3  # Li Na's evaluations, October's too (the list has no month filter)
+    assert rows.count() == li_november.count() == 2  # Li Na's November, not October's
+    assert page.locator("#id_month").input_value() == "2026-11"
     rows.first.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
     shown = Evaluation.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
     assert shown.agent == li
+    assert page.errors == []
+
+
+def test_hr_downloads_the_months_bonus_export_as_xlsx(new_page, center, tmp_path):
+    f.UserFactory(username="hr", first_name="Hu", last_name="Rong", roles=["hr"])
+    page = new_page()
+    log_in(page, "hr")
+    page.get_by_role("link", name="HR export").first.click()
+    page.wait_for_url("**/hr/export/**")
+    page.fill("#id_month", "2026-11")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download XLSX").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+
+    sheet = openpyxl.load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ("Employee ID", "Name", "Team", "Month", "Row type")
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    assert set(by_id) == {"E1", "E2", "E3"}
+    li = by_id["E1"]
+    li_november = Evaluation.objects.filter(agent=center["li"], call__start_time__gte=NOVEMBER.start)
+    assert li["Evaluations counted"] == 2
+    # A typed number, the average rounded half-up to one decimal as everywhere in the product.
+    expected = (sum(e.total for e in li_november) / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert isinstance(li["QA average"], float) and li["QA average"] == float(expected)
     assert page.errors == []

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import TestCase, override_settings
 
-from monitoring.models import Agent, Assignment, AssignmentReason, Call, LineOfBusiness, PrivateLine
+from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call, LineOfBusiness, PrivateLine
 from planning import periods
 from planning.models import AgentTier, QuotaPolicy, SamplingKind, SamplingRun, Tier
 from planning.selectors import done as done_sel
@@ -92,7 +92,8 @@ class SamplingOnSeedTests(TestCase):
         line_runs = SamplingRun.objects.filter(kind=SamplingKind.LINE_MONTH)
         self.assertEqual(sorted(line_runs.values_list("period_start", flat=True)), self.months())
         added = run.last_added + sum(r.last_added for r in line_runs)
-        self.assertEqual(Assignment.objects.count(), added)
+        # The rest are the done random picks behind the demo's history of evaluations.
+        self.assertEqual(Assignment.objects.filter(status=AssignmentStatus.OPEN).count(), added)
         self.assertEqual(
             AgentTier.objects.filter(week_start=self.week).count(), Agent.objects.filter(active=True).count()
         )
@@ -188,7 +189,14 @@ class SamplingOnSeedTests(TestCase):
         self.assertFalse(Assignment.objects.filter(call__agent__user=F("evaluator")).exists())
 
     def test_no_call_is_assigned_that_was_already_evaluated(self):
-        self.assertFalse(Assignment.objects.filter(call__in=done_sel.evaluated_calls()).exists())
+        planned = Assignment.objects.filter(status=AssignmentStatus.OPEN)
+        self.assertFalse(planned.filter(call__in=done_sel.evaluated_calls()).exists())
+        # The history's evaluations each stand on their own done random pick, with its probability.
+        history = Assignment.objects.exclude(status=AssignmentStatus.OPEN)
+        self.assertTrue(history.exists())
+        self.assertFalse(history.exclude(reason="random").exists())
+        self.assertFalse(history.filter(evaluation__isnull=True).exists())
+        self.assertFalse(history.filter(inclusion_probability__isnull=True).exists())
 
     def test_supervisors_get_only_their_own_teams_calls(self):
         for assignment in Assignment.objects.filter(evaluator_role="supervisor").select_related("call__agent"):

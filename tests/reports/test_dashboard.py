@@ -226,7 +226,7 @@ class DashboardFigureTests(DashboardMonth):
     def test_an_agent_scope_drills_down_to_that_agents_calls_and_evaluations(self):
         response, board = self.board(scope=f"agent:{self.agent3.pk}")
         self.assertEqual(board.summary.n, 3)
-        self.assertContains(response, "/evaluations/?kind=regular&amp;agent=E3")
+        self.assertContains(response, "/evaluations/?kind=regular&amp;status=scored&amp;agent=E3&amp;month=2026-11")
         self.assertContains(response, "/calls/?agent=E3&amp;date_from=2026-11-01&amp;date_to=2026-11-30")
 
     def test_every_mean_on_the_page_shows_its_n(self):
