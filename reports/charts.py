@@ -47,7 +47,8 @@ def nice_max(value: float, *, whole: bool = False) -> float:
     if value <= 0:
         return 1.0
     step = nice_step(value, whole=whole)
-    return step * max(1, math.ceil(value / step - 1e-9))
+    # max(): 5 × 2e-6 is 9.999…e-6 in floating point, below the 1e-5 it must cover.
+    return max(value, step * max(1, math.ceil(value / step - 1e-9)))
 
 
 @dataclass(frozen=True)
