@@ -8,7 +8,9 @@ would refuse the test's own ORM calls; the tests are synchronous, hence DJANGO_A
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -59,11 +61,35 @@ def new_page(browser, live_server):
         page = context.new_page()
         page.errors = []  # uncaught JavaScript errors, asserted empty by the tests
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.wait_for_function = functools.partial(wait_for_function, page)
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def wait_for_function(page, expression: str, arg=None, *, timeout: float | None = None, polling=None) -> None:
+    """Page.wait_for_function, within the site's Content-Security-Policy: Playwright's own polls
+    by `eval` inside the page, which a policy without 'unsafe-eval' refuses (after a first try
+    that may pass by luck), whereas page.evaluate goes through the DevTools protocol, which the
+    policy does not govern. Same contract: returns once the expression is truthy, raises on
+    timeout. Keeping the CSP on here means every browser test also runs under it."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + (TIMEOUT_MS if timeout is None else timeout) / 1000
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Error as exc:
+            # A navigation under way (Back reloads the page): ask the next document, as
+            # Playwright's own wait does.
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(polling if isinstance(polling, int | float) else 50)
 
 
 def log_in(page, username: str, password: str = "pw") -> None:
