@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
+
+from qa_platform.jobs import enqueue
 
 from .models import (
     Agent,
@@ -41,14 +42,18 @@ class ShiftAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "start", "end", "priority"]
 
     # Changing a window changes which shift past calls belong to: recompute them in the
-    # background once the change is committed.
+    # background once the change is committed (kept in the outbox while the broker is down).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: rederive_shifts.delay())
+        enqueue(rederive_shifts)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: rederive_shifts.delay())
+        enqueue(rederive_shifts)
+
+    def delete_queryset(self, request, queryset):  # the list's "delete selected"
+        super().delete_queryset(request, queryset)
+        enqueue(rederive_shifts)
 
 
 @admin.register(Agent)

@@ -10,7 +10,10 @@ from django.core.files.storage import default_storage
 from . import services
 
 
-@shared_task(name="monitoring.import_calls_file")
+# acks_late + reject_on_worker_lost (README "Task queue and outages"): a task whose worker died
+# is run again. Both are idempotent: the import upserts on (source, external_id), and
+# re-deriving shifts writes the same shifts.
+@shared_task(name="monitoring.import_calls_file", acks_late=True, reject_on_worker_lost=True)
 def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs) -> dict:
     """Import a CSV of calls stored in default storage; returns counts or the row errors."""
     try:
@@ -25,7 +28,7 @@ def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs)
     return {"ok": True, "created": result.created, "updated": result.updated}
 
 
-@shared_task(name="monitoring.rederive_shifts")
+@shared_task(name="monitoring.rederive_shifts", acks_late=True, reject_on_worker_lost=True)
 def rederive_shifts(**kwargs) -> int:
     """Recompute every call's shift after the shift windows were edited."""
     return services.calls_rederive_shifts()

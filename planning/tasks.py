@@ -13,7 +13,7 @@ from .periods import last_complete_week
 from .services import assignments, plan, topup
 
 
-@shared_task(name="planning.sample_week", acks_late=True)
+@shared_task(name="planning.sample_week", acks_late=True, reject_on_worker_lost=True)
 def sample_week(*, week: str | None = None, seed: int = 0, **kwargs) -> dict:
     """The weekly plan for `week` (ISO date of any day in it; default the last complete week).
 
@@ -29,7 +29,7 @@ def sample_week(*, week: str | None = None, seed: int = 0, **kwargs) -> dict:
     }
 
 
-@shared_task(name="planning.topup_month", acks_late=True)
+@shared_task(name="planning.topup_month", acks_late=True, reject_on_worker_lost=True)
 def topup_month(*, month: str | None = None, seed: int = 0, **kwargs) -> dict:
     """Final top-up of a month's small lines (default: the previous month)."""
     if month:
@@ -39,6 +39,7 @@ def topup_month(*, month: str | None = None, seed: int = 0, **kwargs) -> dict:
     return topup.topup_line_month(month_start=first, seed=seed).as_dict()
 
 
+# Not acks_late: run again after a crash it could mail twice; tomorrow's run mails what it missed.
 @shared_task(name="planning.overdue_reminders")
 def overdue_reminders(**kwargs) -> int:
     """E-mail evaluators about their overdue assignments (once a day at most)."""

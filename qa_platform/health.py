@@ -21,14 +21,18 @@ def check_database() -> tuple[bool, str]:
         return False, f"error: {exc.__class__.__name__}"  # details go to the log, not to anonymous callers
 
 
-def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
+def check_broker(timeout: float | None = None) -> tuple[bool, str]:
+    """One connection attempt that gives up after `timeout` seconds (settings.BROKER_TIMEOUT),
+    whether the broker refuses it or accepts and never answers (a hung Redis)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return True, "ok (no broker configured: tasks run in-process)"
     from qa_platform.celery import app
 
+    timeout = settings.BROKER_TIMEOUT if timeout is None else timeout
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        with app.connection_for_write(connect_timeout=timeout, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=0)
         return True, "ok (redis)"
     except Exception as exc:  # noqa: BLE001
         logger.warning("healthz: check failed: %s", exc)

@@ -30,7 +30,7 @@ def _user(by: int | None):
     return get_user_model().objects.filter(pk=by).first() if by else None
 
 
-@shared_task(name="reports.generate_month", acks_late=True)
+@shared_task(name="reports.generate_month", acks_late=True, reject_on_worker_lost=True)
 def generate_month(
     *,
     month: str | None = None,
@@ -48,7 +48,7 @@ def generate_month(
     return {"month": period.label, "reports": len(reports), "seconds": round(time.monotonic() - started, 2)}
 
 
-@shared_task(name="reports.daily_summary", acks_late=True)
+@shared_task(name="reports.daily_summary", acks_late=True, reject_on_worker_lost=True)
 def daily_summary(*, day: str | None = None, language: str | None = None, by: int | None = None, **kwargs) -> dict:
     """The daily summary of `day` (ISO date; default yesterday)."""
     when = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
@@ -56,7 +56,7 @@ def daily_summary(*, day: str | None = None, language: str | None = None, by: in
     return {"day": when.isoformat(), "report": report.pk}
 
 
-@shared_task(name="reports.weekly_summary", acks_late=True)
+@shared_task(name="reports.weekly_summary", acks_late=True, reject_on_worker_lost=True)
 def weekly_summary(*, week: str | None = None, language: str | None = None, by: int | None = None, **kwargs) -> dict:
     """The weekly summary of the week containing `week` (ISO date; default the last complete week)."""
     week_start = dt.date.fromisoformat(week) if week else last_complete_week()

@@ -2,16 +2,15 @@
 manager's "Generate now" for a month.
 
 Thin: who sees which report is `permissions.reports_visible_to` (a report outside it is a 404);
-generating is the month-end task (`tasks.generate_month`), run in-process when there is no
-broker (eager) or when the broker cannot be reached.
+generating is the month-end task (`tasks.generate_month`): run in-process when there is no
+broker (eager), kept in the outbox until it is back when the broker cannot be reached
+(qa_platform/jobs.py), never run in the request then (a month takes minutes at scale).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from celery.result import EagerResult
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,18 +22,16 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from kombu.exceptions import OperationalError
 
 from monitoring.selectors import Period, month_or_none
 from planning.periods import week_label
+from qa_platform.jobs import State, send_now
 from qa_platform.permissions import role_required
 
 from ..models import GeneratedReport, ReportKind
 from ..permissions import REPORT_GENERATOR_ROLES, REPORT_ROLES, can_generate_reports, reports_visible_to
-from ..services.generate import MONTHLY_KINDS, reports_generate
 from ..tasks import generate_month, previous_month
 
-logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 SORTS = {
     "period": ("period_start", "kind", "pk"),
@@ -154,24 +151,27 @@ def report_generate(request):
         context = _list_context(request) | {"generate_errors": errors, "generate_month": raw}
         return render(request, "reports/files.html", context, status=400)
 
-    try:
-        result = generate_month.delay(month=month.label, language=language, by=request.user.pk)
-    except OperationalError:
-        # No broker to be had: do the work here rather than lose the request.
-        logger.warning("broker unreachable; generating the reports of %s in the request", month.label)
-        reports = reports_generate(month=month, kinds=MONTHLY_KINDS, language=language, by=request.user)
-        result = EagerResult("inline", {"reports": len(reports)}, "SUCCESS")
-    if isinstance(result, EagerResult):
-        written = result.get()["reports"]
+    dispatch = send_now(generate_month, month=month.label, language=language, by=request.user.pk)
+    if dispatch.state == State.RAN:
+        written = dispatch.result["reports"]
         messages.success(
             request,
             ngettext("%(n)s report generated for %(month)s.", "%(n)s reports generated for %(month)s.", written)
             % {"n": written, "month": month.label},
         )
-    else:
+    elif dispatch.state == State.QUEUED:
         messages.info(
             request,
             _("The reports for %(month)s are being generated; they appear here when they are done.")
+            % {"month": month.label},
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The task queue is not answering. The reports for %(month)s are queued and will be "
+                "generated when it is back; they appear here when they are done."
+            )
             % {"month": month.label},
         )
     return redirect(f"{reverse('report-list')}?{urlencode({'month': month.label})}")
