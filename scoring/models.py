@@ -251,6 +251,11 @@ class Evaluation(models.Model):
             models.UniqueConstraint(
                 fields=["call", "evaluator", "kind"], name="evaluation_one_per_call_evaluator_kind"
             ),
+            # A call counts once toward performance (DESIGN.md §3): a second evaluator's score of
+            # it is double scoring or calibration, a self-evaluation is the agent's own kind.
+            models.UniqueConstraint(
+                fields=["call"], condition=Q(kind="regular"), name="evaluation_one_regular_per_call"
+            ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=Decimal("0"), total__lte=Decimal("100")),
                 name="evaluation_total_0_100",

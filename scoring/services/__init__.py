@@ -1,5 +1,6 @@
 """Writes for scoring (DESIGN.md §2), one module per sub-domain: `scorecards` (versions built,
-published, copied), `answers` (parsed, checked, scored), `evaluations` (start, autosave, submit,
+published, copied), `answers` (parsed, checked, scored), `start` (an evaluation opened from a call
+or an assignment: at most one regular evaluation per call), `evaluations` (autosave, submit,
 feedback, acknowledgement), `disputes` (raised and resolved), `reminders` (the feedback deadline).
 
 Lifecycle: assigned → in progress (draft autosaved) → submitted → feedback delivered →
@@ -20,8 +21,6 @@ from .evaluations import (
     evaluation_acknowledge,
     evaluation_deliver_feedback,
     evaluation_save_draft,
-    evaluation_start,
-    evaluation_start_from_assignment,
     evaluation_submit,
 )
 from .reminders import feedback_reminders_send
@@ -35,6 +34,14 @@ from .scorecards import (
     scorecard_publish,
     scorecard_publish_problems,
 )
+from .start import (
+    StartConflict,
+    evaluation_get_or_start,
+    evaluation_start,
+    evaluation_start_from_assignment,
+    open_double_scoring_assignment,
+    regular_start_conflict,
+)
 
 __all__ = [
     "MAX_OFFSET_SECONDS",
@@ -42,10 +49,12 @@ __all__ = [
     "NO_SCORECARD",
     "AnswerInput",
     "IllegalTransition",
+    "StartConflict",
     "current_version_for_call",
     "evaluation_acknowledge",
     "evaluation_deliver_feedback",
     "evaluation_dispute",
+    "evaluation_get_or_start",
     "evaluation_resolve_dispute",
     "evaluation_save_draft",
     "evaluation_score",
@@ -53,7 +62,9 @@ __all__ = [
     "evaluation_start_from_assignment",
     "evaluation_submit",
     "feedback_reminders_send",
+    "open_double_scoring_assignment",
     "parse_answers",
+    "regular_start_conflict",
     "scorecard_create",
     "scorecard_draft_save",
     "scorecard_new_draft",

@@ -30,16 +30,17 @@ from ..serializers import explain
 def evaluation_start(request, call_id: int):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
     form = StartEvaluationForm(request.POST or None)
-    status = 200
+    status, refusals = 200, []
     if request.method == "POST" and form.is_valid():
-        with page_errors(request) as outcome:
+        # The refusal is shown on the page itself, beside a link to what is in the way.
+        with page_errors(request, flash=False) as outcome:
             evaluation = services.evaluation_start(call=call, by=request.user, method=form.cleaned_data["method"])
         if not outcome.failed:
             return redirect("evaluation-score", pk=evaluation.pk)
-        status = outcome.status
+        status, refusals = outcome.status, outcome.reasons
     elif request.method == "POST":
         status = 400
-    return _render_start(request, call, form, status=status, kind=Kind.REGULAR)
+    return _render_start(request, call, form, status=status, kind=Kind.REGULAR, refusals=refusals)
 
 
 @login_required
@@ -59,8 +60,22 @@ def evaluation_self_start(request, call_id: int):
     return _render_start(request, call, None, status=status, kind=Kind.SELF)
 
 
-def _render_start(request, call, form, *, status: int, kind: str):
+def _render_start(request, call, form, *, status: int, kind: str, refusals=()):
+    """The start page: the form, or instead the user's own evaluation of the call, or why the
+    call is someone else's work (`services.regular_start_conflict`, the rule the service applies),
+    with a link to their evaluation when the user may see it."""
+    user = request.user
     version = selectors.scorecard_version_for_call(call)
+    double_scoring = kind == Kind.REGULAR and services.open_double_scoring_assignment(call=call, by=user) is not None
+    existing = selectors.own_evaluation_of(call, user, kind=Kind.CALIBRATION if double_scoring else kind)
+    conflict = None
+    if kind == Kind.REGULAR and existing is None and not double_scoring:
+        conflict = services.regular_start_conflict(call=call, by=user)
+    conflict_visible = bool(
+        conflict
+        and conflict.evaluation
+        and selectors.evaluations_visible_to(user).filter(pk=conflict.evaluation.pk).exists()
+    )
     return render(
         request,
         "scoring/evaluation_start.html",
@@ -68,7 +83,13 @@ def _render_start(request, call, form, *, status: int, kind: str):
             "call": call,
             "form": form,
             "self_evaluation": kind == Kind.SELF,
-            "existing": selectors.own_evaluation_of(call, request.user, kind=kind),
+            "existing": existing,
+            "double_scoring": double_scoring,
+            "conflict": conflict,
+            "conflict_visible": conflict_visible,
+            # A refusal the conflict notice does not already say (a race lost to someone else
+            # recomputes the conflict, which says it with the link).
+            "refusals": [] if conflict else list(refusals),
             "version": version,
             "scorecard_problem": "" if version else services.NO_SCORECARD,
             "on_private_line": is_private_line(call.line),

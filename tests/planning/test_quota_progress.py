@@ -153,11 +153,13 @@ class AgentWeekNumbersTests(ProgressData):
         tier(agent, target=3)
         assigned = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(1))
         f.AssignmentFactory(call=assigned, evaluator=self.qa)
-        make_evaluation(call=assigned, by=self.supervisor)
-        make_evaluation(call=assigned, by=self.qa2)
+        # A call has one regular evaluation (someone else's assigned call refuses an ad-hoc one):
+        # the other scores of these calls are second opinions, kind calibration.
+        make_evaluation(call=assigned, by=self.supervisor, kind="calibration")
+        make_evaluation(call=assigned, by=self.qa2, kind="calibration")
         ad_hoc = f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(2))
         make_evaluation(call=ad_hoc, by=self.supervisor)
-        make_evaluation(call=ad_hoc, by=self.qa2)
+        make_evaluation(call=ad_hoc, by=self.qa2, kind="calibration")
         row = self.rows()["Twice"]
         self.assertEqual((row.assigned, row.outside, row.planned), (1, 1, 2))
         start, end = periods.week_bounds(WEEK)

@@ -117,7 +117,7 @@ class ReassignPageTests(ReassignData):
         self.assertUnchanged()
 
     def test_someone_who_already_evaluated_the_call_is_refused(self):
-        make_evaluation(call=self.call, by=self.qa2)
+        make_evaluation(call=self.call, by=self.qa2, kind="calibration")  # the call's regular one is qa's work
         response = self.post(self.manager, "qa2")
         self.assertContains(response, "has already evaluated this call", status_code=400)
         self.assertUnchanged()
