@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .validators import validate_call_key
 
 # The largest primary key a database accepts: filters bound ids by it (a 400, not a 500).
 MAX_ID = 2**63 - 1
@@ -158,12 +161,16 @@ class Direction(models.TextChoices):
 def recording_upload_to(call: Call, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     start = call.start_time or dt.datetime.now(dt.UTC)
-    return f"recordings/{start:%Y/%m/%d}/{call.source}-{call.external_id}.{ext}"
+    # get_valid_filename: a key stored before validators.py's rule ("../x", "a\\b") still gives
+    # one plain file name, never a path (which the storage would refuse, or follow).
+    return f"recordings/{start:%Y/%m/%d}/{get_valid_filename(f'{call.source}-{call.external_id}')}.{ext}"
 
 
 class Call(models.Model):
-    source = models.CharField(_("source system"), max_length=32, default="default")
-    external_id = models.CharField(_("external id"), max_length=64)
+    # Both are the call's key and end up in file names and HTTP headers: validators.py says which
+    # characters they may hold (rows from before the rule are left as they are).
+    source = models.CharField(_("source system"), max_length=32, default="default", validators=[validate_call_key])
+    external_id = models.CharField(_("external id"), max_length=64, validators=[validate_call_key])
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="calls", verbose_name=_("agent"))
     line_of_business = models.ForeignKey(
         LineOfBusiness, on_delete=models.PROTECT, related_name="calls", verbose_name=_("line of business")

@@ -228,7 +228,8 @@ def call_recording_attach(*, call: Call, upload) -> Call:
     old_name = call.recording.name if call.recording else ""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
-        call.recording.save(f"{call.external_id}.{ALLOWED_RECORDING_TYPES[mime]}", File(upload), save=False)
+        # Only the extension of this name is used: `recording_upload_to` names the file.
+        call.recording.save(f"recording.{ALLOWED_RECORDING_TYPES[mime]}", File(upload), save=False)
         call.recording_content_type = mime
         call.recording_size = upload.size
         call.save(update_fields=["recording", "recording_content_type", "recording_size", "updated_at"])

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -264,6 +265,6 @@ def render(export: BonusExport, fmt: str) -> bytes:
 def download(period: Period, fmt: str) -> HttpResponse:
     """The month's export as a file download: the page and the API send the same bytes."""
     response = HttpResponse(render(bonus_export(period), fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(period, fmt)}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename(period, fmt))
     response["Cache-Control"] = "no-store"
     return response

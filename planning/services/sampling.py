@@ -7,6 +7,9 @@ Runs of the same period take a row lock on their `SamplingRun` in turn: a second
 concurrent one, finds the first one's assignments and adds nothing more; a crash rolls the whole
 run back (one transaction), and unique constraints forbid duplicates whatever happens.
 
+The week's picks are drawn agent by agent first, then routed together: the role split holds
+over the whole week (`routing.WeekSplit`), not per agent.
+
 Each random pick records its inclusion probability — counting only the picks actually routed; a
 focus service type's calls in an agent's random part also carry their chance of escaping the
 coaching draw; targeted picks (coaching) record none.
@@ -18,6 +21,7 @@ import datetime as dt
 import random
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
@@ -26,10 +30,10 @@ from django.utils import timezone
 from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import active_private_line_exists
 
-from ..models import AgentTier, SamplingKind, SamplingRun
+from ..models import AgentTier, QuotaPolicy, SamplingKind, SamplingRun
 from ..periods import monday, months_of_week, week_bounds
 from ..policies import PolicyBook
-from ..routing import Router, route_picks
+from ..routing import Router, route_picks, week_split
 from ..selectors.done import done_by_agent, evaluated_calls
 from ..strata import SamplingReport, stratified_pick
 
@@ -126,13 +130,18 @@ def sample_agent_week(
         existing = _existing_by_agent(start, end)
         router = Router(week_start, policies)
         agents = Agent.objects.filter(active=True).values_list("pk", "team_id").order_by("pk")
-        rows: list[Assignment] = []
+        # Every agent's picks first, then the week's role split over all of them (routing.py).
+        batches: list[_Batch] = []
+        new_by_team: Counter = Counter()
+        done_by_team: dict[int, Counter] = defaultdict(Counter)
         for agent_id, team_id in agents:
             report.units += 1
             policy = policies.for_team(team_id)
             tier = tiers.get(agent_id)
             target = tier.target if tier else policy.target_no_history
-            have = existing.get(agent_id, Counter()) + (done.get(agent_id) or Counter())
+            done_here = done.get(agent_id) or Counter()
+            done_by_team[team_id].update(done_here)
+            have = existing.get(agent_id, Counter()) + done_here
             need = target - sum(have.values())
             if need <= 0:
                 continue
@@ -141,24 +150,41 @@ def sample_agent_week(
                 report.units_short += 1
             rng = random.Random(f"{seed}:{week_start}:{agent_id}")
             picks, random_frame, escape = _with_coaching(frame, need, tier, rng)
-            due = now + dt.timedelta(days=policy.due_days)
+            batches.append(_Batch(policy, picks, rng, random_frame, escape, now + dt.timedelta(days=policy.due_days)))
+            new_by_team[team_id] += len(picks)
+        split = week_split(
+            period_start=week_start, policies=policies, new_by_team=new_by_team, also_by_team=done_by_team
+        )
+        rows: list[Assignment] = []
+        for batch in batches:
             routed = route_picks(
-                picks,
-                have=have,
-                total=sum(have.values()) + len(picks),
-                policy=policy,
+                batch.picks,
+                split=split,
+                policy=batch.policy,
                 router=router,
                 period_start=week_start,
-                due=due,
-                rng=rng,
+                due=batch.due,
+                rng=batch.rng,
                 report=report,
             )
-            _record_random_probability(routed, random_frame, escape)
+            _record_random_probability(routed, batch.random_frame, batch.escape)
             rows += routed
         Assignment.objects.bulk_create(rows, batch_size=BULK)
         report.added = len(rows)
         finish_run(run, report, started)
     return report
+
+
+@dataclass
+class _Batch:
+    """One agent-week's picks, waiting for the week's split to be known before routing."""
+
+    policy: QuotaPolicy
+    picks: list[tuple]
+    rng: random.Random
+    random_frame: int
+    escape: dict[int, float]
+    due: dt.datetime
 
 
 def _with_coaching(

@@ -23,7 +23,7 @@ from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Li
 from ..models import SamplingKind
 from ..periods import monday, month_bounds, week_bounds
 from ..policies import PolicyBook
-from ..routing import ROLES, Router, route_call
+from ..routing import Router, group_of, route_call, week_split
 from ..selectors.done import done_by_line
 from ..strata import SamplingReport, stratified_pick
 from .sampling import BULK, eligible_calls, finish_run, lock_run
@@ -148,7 +148,7 @@ def topup_line_month(
         # Top-ups join the latest week of the frame: its assignments and capacity.
         period_start = monday(timezone.localtime(end - dt.timedelta(seconds=1)).date())
         router = Router(period_start, policies)
-        rows: list[Assignment] = []
+        drawn: list[tuple] = []
         for line_id in LineOfBusiness.objects.filter(active=True).order_by("pk").values_list("pk", flat=True):
             report.units += 1
             policy = policies.for_line(line_id)
@@ -161,18 +161,23 @@ def topup_line_month(
                 report.units_short += 1
             rng = random.Random(f"{seed}:{month_start}:line:{line_id}")
             picks, frame_size = _pick_with_room(frame, need, rng, room, limited=line_id in limited_lines)
+            drawn.append((policy, picks, frame_size))
+        # Top-ups join the week's role split (DESIGN.md §3: 70/20/10 over the week's picks,
+        # routing.WeekSplit), in the group of each agent's own policy.
+        split = week_split(
+            period_start=period_start,
+            policies=policies,
+            new_by_team=Counter(c["agent__team_id"] for _policy, picks, _n in drawn for c in picks),
+        )
+        rows: list[Assignment] = []
+        for policy, picks, frame_size in drawn:
             line_rows: list[Assignment] = []
-            shares = policy.shares()
             for call in picks:
-                # Each top-up joins its agent-week's split by role (DESIGN.md §3: 70/20/10), so the
-                # agent's evaluators stay within one call of the policy.
-                current = load[_agent_week(call)]
-                targets = {r: shares[r] * (sum(current.values()) + 1) / 100 for r in ROLES}
                 row = route_call(
                     router,
                     call,
-                    targets=targets,
-                    current=current,
+                    split=split,
+                    group=group_of(policies.for_team(call["agent__team_id"])),
                     policy=policy,
                     reason=AssignmentReason.LINE_TOPUP,
                     probability=None,

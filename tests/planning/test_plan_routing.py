@@ -12,6 +12,7 @@ import pytest
 from django.db.models import F
 
 from monitoring.models import Assignment, AssignmentReason
+from planning.models import AgentTier
 from planning.policies import PolicyBook
 from planning.routing import Router
 from tests import factories as f
@@ -69,6 +70,39 @@ def test_a_team_without_a_supervisor_has_its_share_taken_by_the_others(center):
     team_b = primary().filter(call__agent__team=center.team_b)
     assert team_b.count() == 15
     assert not team_b.filter(evaluator_role="supervisor").exists()
+
+
+def test_the_split_holds_over_the_week_so_the_trainer_gets_ten_percent(center):
+    # Six agents of five calls: rounded per agent, 70/20/10 of five was 4/1/0 — no trainer at all.
+    plan()
+
+    assert Counter(primary().values_list("evaluator_role", flat=True)) == {"qa": 21, "supervisor": 6, "trainer": 3}
+
+
+def test_a_supervisors_share_of_a_team_without_one_goes_to_qa_not_to_other_teams(center):
+    center.team_b.supervisors.clear()
+
+    plan()
+
+    team_a = Counter(primary().filter(call__agent__team=center.team_a).values_list("evaluator_role", flat=True))
+    team_b = Counter(primary().filter(call__agent__team=center.team_b).values_list("evaluator_role", flat=True))
+    assert team_a["supervisor"] == 3  # 20 % of team A's 15, not team B's share on top
+    assert team_b["supervisor"] == 0
+    assert team_a["trainer"] + team_b["trainer"] == 3  # the trainer keeps their 10 %
+    assert team_a["qa"] + team_b["qa"] == 24  # QA takes the 3 team B's supervisor could not
+
+
+def test_work_the_week_already_has_counts_toward_the_split(center):
+    # A run already gave the week's 30 calls; the agents' targets then rise to 10 (at risk).
+    plan()
+    first = Counter(primary().values_list("evaluator_role", flat=True))
+    AgentTier.objects.filter(week_start=WEEK).update(target=10)
+
+    plan()
+
+    # 60 in all, split once over the week: 42/12/6, the first run's 21/6/3 included.
+    assert first == {"qa": 21, "supervisor": 6, "trainer": 3}
+    assert Counter(primary().values_list("evaluator_role", flat=True)) == {"qa": 42, "supervisor": 12, "trainer": 6}
 
 
 def test_the_split_by_role_is_within_one_call_per_agent(center):

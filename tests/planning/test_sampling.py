@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from planning.models import QuotaPolicy, Tier
-from planning.routing import ROLES, next_role
+from planning.routing import ROLES, WeekSplit, largest_remainder
 from planning.strata import allocate, stratified_pick
 from planning.tiers import classify, t95
 
@@ -151,35 +151,78 @@ def test_stratified_pick_of_nothing_is_nothing():
     assert stratified_pick(frame({(DAY, "inbound", "x"): 3}), 0, random.Random(1)) == ([], 0.0)
 
 
-# --- next_role --------------------------------------------------------------------------------
+# --- the week's role split (routing.WeekSplit) ----------------------------------------------
+
+DEFAULT = {"qa": 70, "supervisor": 20, "trainer": 10}
 
 
-def route(shares: dict[str, int], total: int) -> Counter:
-    targets = {role: shares[role] * total / 100 for role in ROLES}
-    current = Counter()
-    for _ in range(total):
-        current[next_role(targets, current, ROLES)] += 1
-    return current
+def deal(split: WeekSplit, picks: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Route (group, open roles) picks in order; the roles they got."""
+    return [split.choose(group, open_roles) for group, open_roles in picks]
 
 
 def test_the_default_split_of_ten_is_seven_two_one():
-    assert route({"qa": 70, "supervisor": 20, "trainer": 10}, 10) == {"qa": 7, "supervisor": 2, "trainer": 1}
+    assert largest_remainder(DEFAULT, 10) == {"qa": 7, "supervisor": 2, "trainer": 1}
 
 
-def test_the_default_split_of_three_gives_the_supervisor_one():
-    assert route({"qa": 70, "supervisor": 20, "trainer": 10}, 3) == {"qa": 2, "supervisor": 1}
+def test_largest_remainder_gives_the_extra_call_to_the_largest_remainder_then_qa():
+    # 215 calls: QA 150.5, supervisors 43, trainers 21.5 → the tie between the halves goes to QA.
+    assert largest_remainder(DEFAULT, 215) == {"qa": 151, "supervisor": 43, "trainer": 21}
+    # 3 calls: QA 2.1, supervisors 0.6, trainers 0.3 → the third call to the supervisor.
+    assert largest_remainder(DEFAULT, 3) == {"qa": 2, "supervisor": 1, "trainer": 0}
 
 
-def test_next_role_takes_the_role_furthest_below_its_share():
-    targets = {"qa": 3.5, "supervisor": 1.0, "trainer": 0.5}
-    assert next_role(targets, Counter({"qa": 3}), ROLES) == "supervisor"
-    assert next_role(targets, Counter({"qa": 3, "supervisor": 1}), ROLES) == "qa"  # tie: QA first
+def test_a_week_of_small_batches_keeps_the_trainers_ten_percent():
+    """The issue: 40 agents of five calls each, routed one batch at a time. Rounded per batch
+    the trainer got nothing; over the week they get their 20 of 200."""
+    split = WeekSplit(existing={}, new={1: 200}, shares={1: DEFAULT})
+
+    got = Counter(deal(split, [(1, ROLES)] * 200))
+
+    assert got == {"qa": 140, "supervisor": 40, "trainer": 20}
 
 
-def test_next_role_only_offers_allowed_roles():
-    targets = {"qa": 7.0, "supervisor": 2.0, "trainer": 1.0}
-    assert next_role(targets, Counter(), {"trainer", "supervisor"}) == "supervisor"
-    assert next_role(targets, Counter(), set()) is None
+def test_every_batch_of_five_gets_a_mix_not_a_run_of_one_role():
+    split = WeekSplit(existing={}, new={1: 200}, shares={1: DEFAULT})
+
+    roles = deal(split, [(1, ROLES)] * 200)
+
+    for first in range(0, 200, 5):
+        batch = Counter(roles[first : first + 5])
+        assert 2 <= batch["qa"] <= 5 and batch["supervisor"] <= 2 and batch["trainer"] <= 1, batch
+
+
+def test_work_the_week_already_has_is_counted():
+    # 20 done by QA already: of 10 more, QA gets none until the others catch up (30 → 21/6/3).
+    split = WeekSplit(existing={1: {"qa": 20}}, new={1: 10}, shares={1: DEFAULT})
+
+    assert Counter(deal(split, [(1, ROLES)] * 10)) == {"supervisor": 6, "trainer": 3, "qa": 1}
+
+
+def test_a_role_closed_for_a_pick_spills_its_share_to_qa_and_does_not_catch_up_later():
+    """Team B has no supervisor: its supervisor share goes to QA, and team A's supervisor is not
+    given team B's share on top of their own."""
+    split = WeekSplit(existing={}, new={1: 100}, shares={1: DEFAULT})
+    team_a = [(1, ROLES)] * 50
+    team_b = [(1, ("qa", "trainer"))] * 50
+
+    roles = deal(split, team_b + team_a)
+
+    assert Counter(roles[:50]) == {"qa": 45, "trainer": 5}
+    assert Counter(roles[50:]) == {"qa": 35, "supervisor": 10, "trainer": 5}
+
+
+def test_each_policy_keeps_its_own_shares():
+    split = WeekSplit(
+        existing={},
+        new={"a": 10, "b": 10},
+        shares={"a": DEFAULT, "b": {"qa": 50, "supervisor": 0, "trainer": 50}},
+    )
+
+    roles = deal(split, [("a", ROLES), ("b", ROLES)] * 10)
+
+    assert Counter(roles[0::2]) == {"qa": 7, "supervisor": 2, "trainer": 1}
+    assert Counter(roles[1::2]) == {"qa": 5, "trainer": 5}
 
 
 # --- classify (tier rules, DESIGN.md §3) ------------------------------------------------------

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import F
 from django.test import TestCase, override_settings
@@ -23,9 +24,11 @@ from django.test import TestCase, override_settings
 from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call, LineOfBusiness, PrivateLine
 from planning import periods
 from planning.models import AgentTier, QuotaPolicy, SamplingKind, SamplingRun, Tier
+from planning.routing import ROLES, largest_remainder
 from planning.selectors import done as done_sel
 
 AGENTS, WEEKS, CALLS = 36, 5, 20
+User = get_user_model()
 
 
 class SamplingOnSeedTests(TestCase):
@@ -204,16 +207,37 @@ class SamplingOnSeedTests(TestCase):
                 assignment.call.agent.team.supervisors.filter(pk=assignment.evaluator_id).exists(), assignment
             )
 
-    def test_the_split_by_role_is_within_one_call_of_the_policy_per_agent_week(self):
+    def test_each_roles_share_of_the_week_is_within_one_call_per_evaluator_of_its_target(self):
+        """The week's role split (planning/routing.py): over all the week's primary work, each
+        role's count is within one call per evaluator of that role of its largest-remainder
+        target — so the trainers' 10 % is no longer rounded away agent by agent (it was 4.8 %)."""
+        week = Counter(self.primary().filter(period_start=self.week).values_list("evaluator_role", flat=True))
+        total = sum(week.values())
+        target = largest_remainder(self.policy.shares(), total)
+        evaluators = Counter(
+            User.objects.filter(is_active=True, groups__name__in=ROLES).values_list("groups__name", flat=True)
+        )
+        self.assertGreater(total, AGENTS * 4)
+        for role in ROLES:
+            self.assertTrue(evaluators[role], role)
+            self.assertLessEqual(abs(week[role] - target[role]), evaluators[role], (role, dict(week), target))
+        # Every team has a supervisor with room here, so nothing spills: each role is on target.
+        self.assertEqual(dict(week), target)
+
+    def test_every_agents_week_gets_a_mix_of_roles_within_two_calls_of_the_policy(self):
+        """Per agent the split is no longer rounded on its own, but the week's picks are dealt in
+        turn, so no agent's batch is a run of one role."""
         roles: dict[int, Counter] = defaultdict(Counter)
-        for agent_id, role in self.week_primary().values_list("call__agent_id", "evaluator_role"):
+        for agent_id, role in (
+            self.primary().filter(period_start=self.week).values_list("call__agent_id", "evaluator_role")
+        ):
             roles[agent_id][role] += 1
         shares = self.policy.shares()
         self.assertGreater(len(roles), AGENTS * 0.8)
         for agent_id, counts in roles.items():
             total = sum(counts.values())
             for role, share in shares.items():
-                self.assertLessEqual(abs(counts[role] - share * total / 100), 1, (agent_id, dict(counts)))
+                self.assertLess(abs(counts[role] - share * total / 100), 2, (agent_id, dict(counts)))
 
     def test_about_five_percent_of_random_picks_are_double_scored_by_another_qa(self):
         doubles = Assignment.objects.filter(reason=AssignmentReason.DOUBLE_SCORING)
