@@ -3,6 +3,7 @@
 #   make run          install, migrate, load demo data into an empty database, serve :8000
 #   make test         unit + browser tests (browser tests skip without /usr/bin/chromium)
 #   make integration  PostgreSQL + Redis + a real Celery worker (see tests/integration/conftest.py)
+#   make api-fuzz     schemathesis over /api/schema/ on a live server (part of make integration)
 #   make lint         ruff check          make format   ruff format + safe fixes
 #   make worker       Celery worker       make beat     Celery beat (both need REDIS_URL)
 #   make browsers     Debian chromium, espeak-ng, poppler (pdftoppm) and CJK fonts when this machine can install them
@@ -29,7 +30,7 @@ INTEGRATION_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
 DEMO_USERS := manager qa supervisor trainer hr agent
 
-.PHONY: help install browsers run migrate demo test integration lint format worker beat clean distclean
+.PHONY: help install browsers run migrate demo test integration api-fuzz lint format worker beat clean distclean
 
 help:
 	@sed -n '2,10s/^# \{0,1\}//p' $(MAKEFILE_LIST)
@@ -101,6 +102,12 @@ test: install browsers
 integration: install
 	QA_INTEGRATION=1 DATABASE_URL="$(INTEGRATION_DATABASE_URL)" REDIS_URL="$(INTEGRATION_REDIS_URL)" \
 		$(PY) -m pytest -m integration tests/integration $(PYTEST_ARGS)
+
+# The API fuzz run alone: gunicorn on a throwaway PostgreSQL database, schemathesis as manager and
+# as agent (tests/integration/test_schemathesis.py; QA_FUZZ_EXAMPLES=25 examples per operation).
+api-fuzz: install
+	QA_INTEGRATION=1 DATABASE_URL="$(INTEGRATION_DATABASE_URL)" REDIS_URL="$(INTEGRATION_REDIS_URL)" \
+		$(PY) -m pytest -m integration tests/integration/test_schemathesis.py $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -3,12 +3,16 @@
 Service refusals reach the client through `qa_platform.errors.api_exception_handler`, except
 ingestion's own two shapes, answered once in `IngestionView`: a rejected batch lists every row
 error ({row, field, reason}), a refused recording says why with its status (403/413/415/400).
+A request Django itself refuses as unsafe (SuspiciousOperation: too many parts, a body over its
+limits), which it would answer with an HTML page, gets the same shapes.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import NoReturn
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +22,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from qa_platform.schema import LOOKUP_ID
 
 from . import selectors, services
 from .filters import CallFilter
@@ -41,17 +47,20 @@ BULK_MAX_ROWS = 5_000
 
 
 class LineOfBusinessViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     queryset = LineOfBusiness.objects.all()
     serializer_class = LineOfBusinessSerializer
     filterset_fields = ["active", "code"]
 
 
 class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     queryset = Shift.objects.all()
     serializer_class = ShiftSerializer
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     serializer_class = TeamSerializer
     filterset_fields = ["site"]
 
@@ -60,6 +69,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgentViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     serializer_class = AgentSerializer
     filterset_fields = ["team", "active", "employee_id"]
     ordering_fields = ["name", "employee_id", "hire_date"]
@@ -71,6 +81,7 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
     """Calls the requesting user may see (agent: own; supervisor: own teams; HR: none)."""
 
+    lookup_value_regex = LOOKUP_ID
     serializer_class = CallSerializer
     permission_classes = [IsAuthenticated, CanSeeCalls]
     filterset_class = CallFilter
@@ -84,6 +95,10 @@ class IngestionView(APIView):
     """Answers ingestion's refusals in their own shapes; everything else goes to DRF's handler."""
 
     def handle_exception(self, exc):
+        if isinstance(exc, SuspiciousOperation):
+            # Django would answer these with its HTML 400 page; the API answers in its own format.
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning("%s", exc)
+            exc = self.refusal_for(exc)
         if isinstance(exc, services.CallImportError):
             body = {
                 "detail": _("The batch was rejected; nothing was written."),
@@ -93,6 +108,28 @@ class IngestionView(APIView):
         if isinstance(exc, services.RecordingError):
             return Response({exc.field: [exc.message], "detail": exc.message}, status=exc.status)
         return super().handle_exception(exc)
+
+    def refusal_for(self, exc: SuspiciousOperation) -> Exception:
+        """A request Django refuses as unsafe (too many parts, a body over its limits), as this
+        view's own refusal."""
+        return services.CallImportError([RowError(0, "non_field_errors", _suspicious_reason(exc))])
+
+
+def _suspicious_reason(exc: SuspiciousOperation) -> str:
+    if isinstance(exc, RequestDataTooBig):
+        return _("The request's form fields are larger than the server accepts.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return _("The request has more form fields or files than the server accepts; send one file.")
+    return _("The request was refused as unsafe (for example a file name with a path in it).")
+
+
+# A refused recording: the reason under the field and as the detail ({"recording": [r], "detail": r}).
+RECORDING_REFUSAL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 
 
 def _refuse_batch(reason: str) -> NoReturn:
@@ -112,10 +149,13 @@ class CallBulkUpsertView(IngestionView):
             "leaves the same rows. If any row is invalid, nothing is written and every error is "
             "returned with its row (1-based), field and reason."
         ),
-        request=CallRowSerializer(many=True),
+        request=CallRowSerializer(many=True, min_length=1, max_length=BULK_MAX_ROWS),
         responses={
             200: BulkUpsertResultSerializer,
-            400: OpenApiResponse(BulkUpsertErrorSerializer, description="Rows with errors; nothing written."),
+            400: OpenApiResponse(
+                BulkUpsertErrorSerializer,
+                description="Rows with errors (an unknown agent or line of business among them); nothing written.",
+            ),
         },
     )
     def post(self, request):
@@ -135,6 +175,12 @@ class CallRecordingView(IngestionView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    def refusal_for(self, exc: SuspiciousOperation) -> Exception:
+        reason = _suspicious_reason(exc)
+        if isinstance(exc, RequestDataTooBig):
+            return services.RecordingTooLarge(reason)
+        return services.RecordingError(reason)
+
     def get_permissions(self):
         if self.request.method in ("POST", "PUT"):
             return [IsAuthenticated(), CanIngestCalls()]
@@ -153,7 +199,14 @@ class CallRecordingView(IngestionView):
         description="Content is sniffed (WAV, MP3, OGG, FLAC, M4A, AAC, AMR, WebM). 413 over the size limit, "
         "415 for non-audio content, 403 for a call on a private line.",
         request={"multipart/form-data": RecordingUploadSerializer},
-        responses={200: CallSerializer},
+        responses={
+            200: CallSerializer,
+            400: OpenApiResponse(RECORDING_REFUSAL, description="No file, or an empty one."),
+            403: OpenApiResponse(RECORDING_REFUSAL, description="The call is on a private line, or you may not upload."),
+            404: OpenApiResponse(RECORDING_REFUSAL, description="No such call."),
+            413: OpenApiResponse(RECORDING_REFUSAL, description="Larger than RECORDING_MAX_BYTES."),
+            415: OpenApiResponse(RECORDING_REFUSAL, description="The content is not audio of a format it takes."),
+        },
     )
     def put(self, request, pk: int):
         # Ingestion accounts (CanIngestCalls) write for the whole center, like the bulk upsert.

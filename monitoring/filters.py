@@ -1,21 +1,23 @@
 import django_filters
 
-from .models import MAX_ID, Call, Direction
+from qa_platform.filters import DateTimeFilter, IdFilter, StrictBooleanFilter
+
+from .models import Call, Direction
 
 
 class CallFilter(django_filters.FilterSet):
     agent = django_filters.CharFilter(field_name="agent__employee_id")
-    team = django_filters.NumberFilter(field_name="agent__team_id", min_value=1, max_value=MAX_ID)
+    team = IdFilter(field_name="agent__team_id")
     line_of_business = django_filters.CharFilter(field_name="line_of_business__code")
     shift = django_filters.CharFilter(field_name="shift__code")
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     service_type = django_filters.CharFilter()
     source = django_filters.CharFilter()
-    start_after = django_filters.IsoDateTimeFilter(field_name="start_time", lookup_expr="gte")
-    start_before = django_filters.IsoDateTimeFilter(field_name="start_time", lookup_expr="lt")
+    start_after = DateTimeFilter(field_name="start_time", lookup_expr="gte")
+    start_before = DateTimeFilter(field_name="start_time", lookup_expr="lt")
     date_from = django_filters.DateFilter(field_name="start_time", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="start_time", lookup_expr="date__lte")
-    has_recording = django_filters.BooleanFilter(method="filter_has_recording")
+    has_recording = StrictBooleanFilter(method="filter_has_recording")
 
     class Meta:
         model = Call

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .models import Agent, Call, Direction, LineOfBusiness, Shift, validate_transcript
+from .validators import validate_call_key
 
 REQUIRED_FIELDS = ("external_id", "agent", "line_of_business", "direction", "start_time", "talk_seconds")
 OPTIONAL_FIELDS = (
@@ -118,7 +120,8 @@ def _parse_start(value, errors: list, row: int) -> dt.datetime | None:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)  # in the center's TIME_ZONE
-    return moment
+    # The same instant in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59.
+    return moment.astimezone(dt.UTC)
 
 
 def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, list[RowError]]:
@@ -130,20 +133,28 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
     for name in sorted(unknown):
         errors.append(RowError(row, name, _("Unknown field.")))
 
-    def text(name: str, max_length: int, required: bool = False) -> str:
+    def text(name: str, max_length: int, required: bool = False, validator=None) -> str:
         value = raw.get(name)
         value = "" if value is None else str(value).strip()
         if any(ord(ch) < 32 for ch in value):
             errors.append(RowError(row, name, _("Contains a line break or another control character.")))
-            value = ""
+            return ""
         if required and not value:
             errors.append(RowError(row, name, _("This field is required.")))
         elif len(value) > max_length:
             errors.append(RowError(row, name, _("Longer than %(n)s characters.") % {"n": max_length}))
+        elif value and validator is not None:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(RowError(row, name, reason) for reason in exc.messages)
         return value
 
-    source = text("source", 32) or DEFAULT_SOURCE
-    external_id = text("external_id", 64, required=True)
+    # The call's key: the model fields' own character set (monitoring/validators.py).
+    source = text("source", Call._meta.get_field("source").max_length, validator=validate_call_key) or DEFAULT_SOURCE
+    external_id = text(
+        "external_id", Call._meta.get_field("external_id").max_length, required=True, validator=validate_call_key
+    )
     employee_id = text("agent", 32, required=True)
     agent = lookups.agents.get(employee_id)
     if employee_id and agent is None:
@@ -172,8 +183,6 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
         else:
             transcript = None
     if transcript is not None:
-        from django.core.exceptions import ValidationError
-
         try:
             validate_transcript(transcript)
         except ValidationError as exc:

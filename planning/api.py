@@ -7,7 +7,8 @@
 - GET assignments/ — scoped: managers and admins all, a supervisor their own and their teams'
   agents' calls, QA and trainers their own; filter by evaluator, status, reason, period_start.
 - POST assignments/<id>/reassign/ {"to": username} — 200 with the assignment, 400
-  {field: [reasons]}, 403 when the requester may not reassign it.
+  {field: [reasons]}, 403 when the requester may not reassign it, 404 for no such assignment or
+  no user `to` ({"to": [reason]}).
 
 - GET/PUT/PATCH quota-policies/ — the center default and each line's override; managers and
   admins change them through the same service as the page.
@@ -33,6 +34,7 @@ from rest_framework.response import Response
 
 from monitoring.models import MAX_ID, Assignment, AssignmentReason, AssignmentStatus
 from qa_platform.permissions import HasRole
+from qa_platform.schema import LOOKUP_ID, MONTH_PATTERN, WEEK_PATTERN, refusal
 
 from .models import QuotaPolicy, Tier
 from .periods import last_complete_week, month_of_week, parse_iso_week, parse_month
@@ -75,15 +77,21 @@ def _bool(request, name: str) -> bool | None:
     raise exceptions.ValidationError({name: [_("Use true or false.")]})
 
 
-class _RowsView(GenericAPIView):
-    """A paginated list of selector rows (plain objects, not a queryset)."""
+class _RowsView(mixins.ListModelMixin, GenericAPIView):
+    """A paginated list of selector rows (plain objects, not a queryset). `get` is each view's
+    own; ListModelMixin tells the schema the answer is a page of rows (count, next, results)."""
 
     def paginated(self, rows):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-WEEK_PARAM = OpenApiParameter("week", str, description="ISO week, e.g. 2026-W46 (default: the last complete week)")
+WEEK_PARAM = OpenApiParameter(
+    "week",
+    {"type": "string", "pattern": WEEK_PATTERN},
+    description="ISO week of the years 2000-2100, e.g. 2026-W46 (W53 where the year has one; default: the last "
+    "complete week)",
+)
 
 
 class AgentProgressView(_RowsView):
@@ -98,10 +106,17 @@ class AgentProgressView(_RowsView):
         "outside assignments < target, or done < ⌊target × elapsed share of the due window⌋.",
         parameters=[
             WEEK_PARAM,
-            OpenApiParameter("team", int),
+            OpenApiParameter(
+                "team", {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_ID}, description="A team id"
+            ),
             OpenApiParameter("tier", str, enum=[*Tier.values, progress.NO_TIER]),
             OpenApiParameter("behind", bool),
-            OpenApiParameter("ordering", str, enum=[*progress.AGENT_SORTS, *(f"-{k}" for k in progress.AGENT_SORTS)]),
+            OpenApiParameter(
+                "ordering",
+                str,
+                description=f"One of {', '.join(progress.AGENT_SORTS)}, with '-' for descending; any other value "
+                f"sorts by the default, {progress.DEFAULT_AGENT_SORT}.",
+            ),
         ],
     )
     def get(self, request):
@@ -136,7 +151,11 @@ class LineProgressView(_RowsView):
         "so far. Behind = assigned + evaluations outside assignments < minimum, or done < the line's "
         "assignments already due (at most the minimum).",
         parameters=[
-            OpenApiParameter("month", str, description="e.g. 2026-11 (default: the month of the last complete week)"),
+            OpenApiParameter(
+                "month",
+                {"type": "string", "pattern": MONTH_PATTERN},
+                description="e.g. 2026-11 (default: the month of the last complete week)",
+            ),
             OpenApiParameter("behind", bool),
         ],
     )
@@ -186,6 +205,7 @@ class AssignmentFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="An assignment"),
 )
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     serializer_class = AssignmentSerializer
     permission_classes = [HasRole.of(*ASSIGNMENT_ROLES)]
     filterset_class = AssignmentFilter
@@ -203,10 +223,15 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         request=ReassignInputSerializer,
         responses={
             200: AssignmentSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description='{"to": ["…"]} or {"assignment": ["…"]}'),
-            403: OpenApiResponse(description="You may not reassign this assignment."),
-            404: OpenApiResponse(description="No such assignment."),
-            409: OpenApiResponse(description="The call changed hands in the meantime; look again and retry."),
+            400: refusal(
+                'Who may take it: {"to": ["…"]} (not QA, a trainer or a supervisor of the team; the current '
+                'evaluator; someone who holds the call) or {"assignment": ["…"]} (not open, or started).',
+                fields=True,
+                detail=False,
+            ),
+            403: refusal("You may not reassign this assignment."),
+            404: refusal('No such assignment ({"detail": …}), or no user named `to` ({"to": ["…"]}).', fields=True),
+            409: refusal("The call changed hands in the meantime; look again and retry."),
         },
     )
     @action(detail=True, methods=["post"])
@@ -218,7 +243,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         to = get_user_model().objects.filter(username=data.validated_data["to"]).first()
         if to is None:
-            raise exceptions.ValidationError({"to": [_("There is no user %(u)s.") % {"u": data.validated_data["to"]}]})
+            raise exceptions.NotFound({"to": [_("There is no user %(u)s.") % {"u": data.validated_data["to"]}]})
         updated = assignment_reassign(assignment=assignment, to=to, by=request.user)
         return Response(AssignmentSerializer(assignment_for_page(updated.pk)).data)
 
@@ -249,6 +274,7 @@ UPDATE_DOC = (
     ),
 )
 class QuotaPolicyViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = LOOKUP_ID
     serializer_class = QuotaPolicySerializer
     permission_classes = [CanReadOrEditPolicies]
     queryset = QuotaPolicy.objects.select_related("line_of_business").order_by("line_of_business__name", "pk")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from monitoring.models import Assignment
+from qa_platform.serializers import StrictCharField
 
 from .models import QuotaPolicy
 from .periods import week_label
@@ -114,18 +115,42 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class ReassignInputSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text="The username of the evaluator who takes the call.")
+    to = StrictCharField(max_length=150, help_text="The username of the evaluator who takes the call.")
+
+
+TARGET_FIELDS = ("target_excellent", "target_good", "target_needs_improvement", "target_at_risk", "target_no_history")
+PERCENT_FIELDS = ("share_qa", "share_supervisor", "share_trainer", "double_scoring_percent")
+SCORE_FIELDS = ("excellent_min", "good_min", "needs_improvement_min")
+TARGET_REFUSED = "A weekly target is between 1 and 50."
 
 
 class QuotaPolicySerializer(serializers.ModelSerializer):
+    """The bounds of each number are in the schema; the rules across numbers (the shares add up to
+    100, the thresholds fall, the top-up limit is not below the minimum) are the model's `clean`."""
+
     line_of_business = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    line_of_business_name = serializers.CharField(source="line_of_business.name", read_only=True, default=None)
+    # A method, not a field with a default: DRF leaves a defaulted field out of a PATCH's answer.
+    line_of_business_name = serializers.SerializerMethodField()
     is_default = serializers.SerializerMethodField()
 
     class Meta:
         model = QuotaPolicy
         fields = ["id", "line_of_business", "line_of_business_name", "is_default", *POLICY_FIELDS, "updated_at"]
         read_only_fields = ["updated_at"]
+        extra_kwargs = {
+            **{
+                name: {
+                    "min_value": 1,
+                    "max_value": 50,
+                    "error_messages": {"min_value": TARGET_REFUSED, "max_value": TARGET_REFUSED},
+                }
+                for name in TARGET_FIELDS
+            },
+            **{name: {"max_value": 100} for name in (*PERCENT_FIELDS, *SCORE_FIELDS)},
+        }
+
+    def get_line_of_business_name(self, obj: QuotaPolicy) -> str | None:
+        return obj.line_of_business.name if obj.line_of_business_id else None
 
     def get_is_default(self, obj: QuotaPolicy) -> bool:
         return obj.line_of_business_id is None

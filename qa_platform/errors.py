@@ -23,7 +23,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -32,11 +34,21 @@ logger = logging.getLogger(__name__)
 
 
 class IllegalTransition(Exception):
-    """The object's state does not allow this step (HTTP 409)."""
+    """The object's state does not allow this step (HTTP 409).
 
-    def __init__(self, message: str):
+    `details` are machine-readable facts the API answers beside "detail" (e.g. which existing
+    object is in the way: `{"existing_evaluation": {"id": 12, ...}}`)."""
+
+    def __init__(self, message: str, *, details: dict | None = None):
         self.message = message
+        self.details = details or {}
         super().__init__(message)
+
+
+class MissingReference(DjangoValidationError):
+    """Input that names something that does not exist, or that the user may not see (a criterion
+    not on this scorecard…): a ValidationError, which pages show as one, that the API answers with
+    404 and the same {field: [reason]} body: an object outside your scope is a 404."""
 
 
 class Conflict(exceptions.APIException):
@@ -79,15 +91,22 @@ def reasons_by_field(exc: DjangoValidationError, non_field: str = NON_FIELD) -> 
 
 def api_exception_handler(exc, context):
     """DRF's handler, after translating the services' exceptions into DRF's."""
-    if isinstance(exc, DjangoValidationError):
+    details = {}
+    if isinstance(exc, MissingReference):
+        exc = exceptions.NotFound(reasons_by_field(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(reasons_by_field(exc))
     elif isinstance(exc, IllegalTransition):
+        details = exc.details
         exc = Conflict(exc.message)
     elif isinstance(exc, IntegrityError) and is_lost_race(exc):
         # Nothing was written, and the client may look again. Other integrity errors stay 500s.
         logger.info("unique constraint lost a race: %s", exc)
         exc = Conflict(race_message())
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if details and response is not None:
+        response.data.update(details)
+    return response
 
 
 @dataclass
@@ -130,7 +149,17 @@ def page_errors(request, *, form=None, fields: tuple[str, ...] = (), flash: bool
         say(str(exc) or _("You may not do this."))
     except IllegalTransition as exc:
         outcome.status = 409
-        say(exc.message)
+        # A conflict about one field (a name that is taken) is shown under it, like a 400's reason.
+        on_form = {
+            name: reasons
+            for name, reasons in exc.details.items()
+            if form is not None and name in form.fields and hasattr(form, "cleaned_data")
+        }
+        for name, reasons in on_form.items():
+            for reason in reasons:
+                form.add_error(name, reason)
+        if not on_form:
+            say(exc.message)
     except IntegrityError as exc:
         _race(exc)
         outcome.status = 409
@@ -147,3 +176,11 @@ def page_errors(request, *, form=None, fields: tuple[str, ...] = (), flash: bool
             else:
                 for reason in reasons:
                     say(reason)
+
+
+def not_found(request, exception=None):
+    """handler404: under /api/ a URL that names nothing (`/api/v1/calls/abc/`, an unknown route)
+    is the API's JSON 404 `{"detail": …}`, as the schema says; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL through psycopg 3), REDIS_URL (Celery broker, results a
 AWS_STORAGE_BUCKET_NAME (S3-compatible recording storage through django-storages).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -19,7 +20,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# An empty SECRET_KEY (production.env.example copied but not filled in) counts as unset.
+SECRET_KEY = env.str("SECRET_KEY", default="") or "dev-only-insecure-key-change-me-in-production"
 if not DEBUG and SECRET_KEY.startswith("dev-only") and env.bool("REQUIRE_SECRET_KEY", default=False):
     raise environ.ImproperlyConfigured("SECRET_KEY must be set when REQUIRE_SECRET_KEY is on")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -40,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "qa_platform",
     "monitoring",
     "scoring",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login (form or token) into the lockout page or 403 JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qa_platform.urls"
@@ -96,6 +103,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out login before the password is looked at (qa_platform/security.py).
+    "qa_platform.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -145,8 +157,39 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="qa_platform")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic jobs (run by `celery beat`; docker-compose's beat service). Times in TIME_ZONE.
+# A dead or hung Redis costs seconds, never minutes (README "Task queue and outages"): every
+# connection to it (broker, results, cache) gives up after BROKER_TIMEOUT seconds and is tried
+# at most twice; a job that cannot be sent waits in the outbox (qa_platform/jobs.py).
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=1.0)
+_ONE_QUICK_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A task taken by a worker that died unacknowledged (acks_late) is handed out again after this
+# many seconds. It must outlast the longest task (month-end reports: ~100 s at 2,000 agents), or
+# a task still running would be started twice; so a killed worker's task waits this long.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A worker looks for such tasks every interval × throttle seconds: kombu's 10 × 10, or about
+    # a tenth of a visibility timeout shorter than 1,000 s (tests use a few seconds).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 100)),
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    **_ONE_QUICK_RETRY,  # connecting to publish
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _ONE_QUICK_RETRY
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _ONE_QUICK_RETRY}
+# acks_late tasks (see */tasks.py) are acknowledged when they finish: a worker reserves one task
+# per process at a time, so a dead worker holds back no queued task but the ones it was running.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic jobs (run by `celery beat`; docker-compose's beat service). Times in TIME_ZONE. A job
+# beat cannot send goes to the outbox, not to the log (qa_platform/beat.py).
+CELERY_BEAT_SCHEDULER = "qa_platform.beat:OutboxScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
+    # Every minute: send the jobs the broker could not take when they were asked for (qa_platform/jobs.py).
+    "outbox-sweep": {"task": "qa_platform.sweep_outbox", "schedule": 60},
     "feedback-reminders": {"task": "scoring.send_feedback_reminders", "schedule": 15 * 60},
     # Monday 02:00: tiers, agent quotas and line top-up for the week that just ended.
     "weekly-sampling": {"task": "planning.sample_week", "schedule": crontab(minute=0, hour=2, day_of_week=1)},
@@ -161,7 +204,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Nothing on a request path needs the cache (sessions and login throttling are in the
+            # database); should something use it, a dead Redis costs it BROKER_TIMEOUT, no more.
+            "OPTIONS": {"socket_timeout": BROKER_TIMEOUT, "socket_connect_timeout": BROKER_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -175,12 +226,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter with strict booleans and ids (qa_platform/filters.py).
+        "qa_platform.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting list bodies' bounds too (qa_platform/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "qa_platform.schema.AutoSchema",
     # Services' ValidationError → 400 {field: [reason]}, IllegalTransition → 409 (qa_platform/errors.py).
     "EXCEPTION_HANDLER": "qa_platform.errors.api_exception_handler",
 }
@@ -193,6 +246,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and docs need a logged-in user unless API_DOCS_PUBLIC (qa_platform/security.py).
+    "SERVE_PERMISSIONS": ["qa_platform.security.ApiDocsPermission"],
+    # Request bodies get their own components (`…Request`): read-only fields stay out of them and
+    # required text fields say minLength 1, as the serializers enforce.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The refusals every operation shares (403, 404, 400 {field: [reason]}), added once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "qa_platform.schema.document_refusals",
+    ],
     # Several models have a "status"/"kind" field; name their enums apart in the schema.
     "ENUM_NAME_OVERRIDES": {
         "EvaluationStatusEnum": "scoring.models.Status",
@@ -202,6 +265,82 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "scoring.models.VersionStatus",
     },
 }
+
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+
+# HTTPS. Off by default, so that a local run over http works; production turns each one on
+# (README "Production settings", production.env.example; tests/test_deploy.py runs
+# `check --deploy` with that file).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The container's health probe (docker-compose.yml) asks over plain http, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# "HTTP_X_FORWARDED_PROTO,https": behind a TLS-terminating proxy that sets that header (and
+# strips it from clients), a request that came in over https counts as secure.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2 or not _proxy_ssl_header[0].startswith("HTTP_"):
+        raise environ.ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header and its value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+# How many reverse proxies append to X-Forwarded-For in front of the app; 0 = clients connect
+# directly. Decides the address failed logins are counted against (qa_platform/security.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Content-Security-Policy (django-csp), on every page, locally too: no inline script or style,
+# nothing from another origin. The pages keep to it (tests/browser/test_csp.py).
+_csp_directives = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "media-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [env.str("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    # Reports violations without blocking: for trying a change of policy on a live site.
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+
+# Login throttling (django-axes, qa_platform/security.py): after LOGIN_FAILURE_LIMIT failed
+# attempts for one username, or from one address, within the cool-off, every login attempt
+# there is refused until LOGIN_COOLOFF_MINUTES have passed since the last failure. Counted in
+# the database (never the cache: a lockout must not depend on Redis), on the login form and
+# the token endpoint alike.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=50)
+# A cool-off of 0 would make axes lock for good, until an administrator releases the login.
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+if AXES_FAILURE_LIMIT < 1 or not AXES_COOLOFF_TIME:
+    raise environ.ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1")
+# Each item is counted on its own; "username+ip_address" counts the pair together.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env.list("LOGIN_LOCKOUT_PARAMETERS", default=["username", "ip_address"])
+]
+if not AXES_LOCKOUT_PARAMETERS or not {
+    name for item in AXES_LOCKOUT_PARAMETERS for name in ([item] if isinstance(item, str) else item)
+} <= {"username", "ip_address", "user_agent"}:
+    raise environ.ImproperlyConfigured(
+        "LOGIN_LOCKOUT_PARAMETERS: a comma-separated list of username, ip_address, user_agent (or a+b for a pair)"
+    )
+# Tries during a lockout do not prolong it: it ends a fixed cool-off after the last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "qa_platform.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qa_platform.security.client_ip"
 
 # Product settings.
 FEEDBACK_SLA_HOURS = env.int("FEEDBACK_SLA_HOURS", default=4)
@@ -214,4 +353,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # axes logs every failed login with the username and address masked, and a start-up banner;
+    # the lockout itself is logged, unmasked, by qa_platform.security (logger "qa_platform.security").
+    "loggers": {"axes": {"level": "ERROR"}},
 }

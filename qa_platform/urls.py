@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from . import api, views
+from . import api, api_docs, views
 
 api_v1 = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
@@ -22,11 +22,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # Logged-in users only, unless API_DOCS_PUBLIC (qa_platform/api_docs.py).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs.api_docs, name="api-docs"),
     path("", include("monitoring.urls")),
     path("", include("scoring.urls")),
     path("scorecards/", include("scoring.urls_builder")),
     path("", include("planning.urls")),
     path("", include("reports.urls")),
 ]
+
+# An unknown URL under /api/ answers JSON, like every other API refusal.
+handler404 = "qa_platform.errors.not_found"

@@ -3,9 +3,11 @@
 - GET hr/export/?month=2026-11&format=csv|xlsx|json — the HR export (hr, managers, admins): the
   same bytes as the page's download, or the same figures as JSON.
 - POST hr/months/2026-11/close/ — close the month (managers, admins): 201 with the close; 409
-  naming the earlier close when it is closed already; 400 when the month is not over.
+  naming the earlier close when it is closed already, or when the month is not over.
 - POST performance/components/values/ — import component values, a JSON list of
-  {employee_id, month, component, value}; all or nothing: 400 with [{row, field, reason}].
+  {employee_id, month, component, value}; all or nothing: [{row, field, reason}] with 400 for a
+  malformed row, else 404 when a row names an agent or imported component that does not exist,
+  else 409 (a month that has not begun).
 - GET performance/<agent id>/?month=2026-11 — one agent-month's score explained (who may see
   it is the performance page's rule: 404 outside it; HR: 403).
 
@@ -26,6 +28,7 @@ from rest_framework.views import APIView
 
 from monitoring.selectors import month_or_none
 from qa_platform.permissions import HasRole
+from qa_platform.schema import MONTH_PATTERN, refusal
 
 from . import export
 from .permissions import COMPONENT_IMPORT_ROLES, HR_EXPORT_ROLES, MONTH_CLOSE_ROLES, PERFORMANCE_ROLES
@@ -36,12 +39,31 @@ from .serializers import (
     ComponentValueRowSerializer,
     ImportResultSerializer,
     MonthCloseSerializer,
-    RowProblemSerializer,
 )
 from .services import components as component_services
 from .services.close import month_close
+from .services.components import RowProblem
 
 MAX_ROWS = 20_000
+MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN}
+ROW_PROBLEMS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "row": {"type": "integer", "description": "The row's position in the list, from 1 (0: the list itself)."},
+            "field": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+        "required": ["row", "field", "reason"],
+    },
+}
+# A batch's refusal: the most basic kind of problem found decides the status.
+PROBLEM_STATUS = (
+    (component_services.INVALID, status.HTTP_400_BAD_REQUEST),
+    (component_services.MISSING, status.HTTP_404_NOT_FOUND),
+    (component_services.CONFLICT, status.HTTP_409_CONFLICT),
+)
 
 
 def _month(value: str | None, name: str = "month"):
@@ -69,13 +91,14 @@ class BonusExportView(APIView):
         "total, bonus band and multiplier; then the adjustment rows (month adjusted, before/after). An open "
         "month gives live figures and its pending adjustments; a closed month exactly what was frozen.",
         parameters=[
-            OpenApiParameter("month", str, required=True, description="YYYY-MM, e.g. 2026-11"),
+            OpenApiParameter("month", MONTH_SCHEMA, required=True, description="YYYY-MM, e.g. 2026-11"),
             OpenApiParameter("format", str, enum=list(export.FORMATS), description="Default: json"),
         ],
         responses={
             (200, "application/json"): OpenApiTypes.OBJECT,
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, export.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            (400, "application/json"): refusal("No month, or a month or format it cannot read.", fields=True),
         },
     )
     def get(self, request):
@@ -95,11 +118,15 @@ class MonthCloseView(APIView):
         summary="Close a month",
         description="Freezes every agent's figures for the month and stores the adjustments it pays for "
         "earlier closed months, in one transaction. A month is closed once.",
+        parameters=[OpenApiParameter("month", MONTH_SCHEMA, OpenApiParameter.PATH, description="YYYY-MM")],
         request=None,
         responses={
             201: MonthCloseSerializer,
-            400: OpenApiResponse(description="The month is malformed or not over yet."),
-            409: OpenApiResponse(description="The month is closed already (the answer names the close)."),
+            400: refusal("A month it cannot read.", fields=True, detail=False),
+            409: refusal(
+                'The month is closed already (the answer names the close), or it is not over yet ({"detail": …, '
+                '"month": [...]}).'
+            ),
         },
     )
     def post(self, request, month: str):
@@ -114,26 +141,59 @@ class ComponentValuesView(APIView):
         summary="Import component values",
         description="A list of {employee_id, month, component, value}: imported whole, or not at all. A value "
         "already imported for the agent, month and component is replaced.",
-        request=ComponentValueRowSerializer(many=True),
+        request=ComponentValueRowSerializer(many=True, min_length=1, max_length=MAX_ROWS),
         responses={
             201: ImportResultSerializer,
             400: OpenApiResponse(
-                RowProblemSerializer(many=True), description="Every bad row: row (from 1), field, reason."
+                ROW_PROBLEMS,
+                description="A malformed row or list: every bad row with its number (from 1; 0 for the list), "
+                "field and reason.",
             ),
+            404: OpenApiResponse(
+                ROW_PROBLEMS, description="Rows naming an agent or imported component that does not exist."
+            ),
+            409: OpenApiResponse(ROW_PROBLEMS, description="Rows for a month that has not begun."),
         },
     )
     def post(self, request):
         data = request.data
-        if not isinstance(data, list):
-            raise exceptions.ValidationError({"rows": [_("Send a JSON list of rows.")]})
+        if not isinstance(data, list) or not data:
+            return _refuse([RowProblem(0, "rows", _("Send a JSON list of rows."))])
         if len(data) > MAX_ROWS:
-            raise exceptions.ValidationError({"rows": [_("At most %(n)s rows per request.") % {"n": MAX_ROWS}]})
-        rows = list(enumerate(data, start=1))
+            return _refuse([RowProblem(0, "rows", _("At most %(n)s rows per request.") % {"n": MAX_ROWS})])
+        rows, shape_problems = _read_rows(data)
         _clean, problems = component_services.component_values_check(rows)
+        problems = _merged(problems, shape_problems)
         if problems:
-            return Response([p.as_dict() for p in problems], status=status.HTTP_400_BAD_REQUEST)
+            return _refuse(problems)
         result = component_services.component_values_import(rows=rows, by=request.user)
         return Response(ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+def _read_rows(data: list) -> tuple[list[tuple[int, object]], list[RowProblem]]:
+    """(row number, row) with each well-shaped row's value as read (a tenth), and what the row
+    schema refuses (a value as text, a number with two decimals…); the import service checks the rest."""
+    rows, problems = [], []
+    for number, row in enumerate(data, start=1):
+        shape = ComponentValueRowSerializer(data=row)
+        if isinstance(row, dict) and not shape.is_valid():
+            problems += [RowProblem(number, field, str(reasons[0])) for field, reasons in shape.errors.items()]
+        elif isinstance(row, dict):
+            row = {**row, "value": shape.validated_data["value"]}
+        rows.append((number, row))
+    return rows, problems
+
+
+def _merged(first: list[RowProblem], second: list[RowProblem]) -> list[RowProblem]:
+    """Both lists' problems by row, each (row, field) once."""
+    seen = {(p.row, p.field) for p in first}
+    return sorted([*first, *(p for p in second if (p.row, p.field) not in seen)], key=lambda p: p.row)
+
+
+def _refuse(problems: list[RowProblem]) -> Response:
+    kinds = {p.kind for p in problems}
+    code = next(code for kind, code in PROBLEM_STATUS if kind in kinds)
+    return Response([p.as_dict() for p in problems], status=code)
 
 
 class AgentPerformanceView(APIView):
@@ -141,8 +201,13 @@ class AgentPerformanceView(APIView):
 
     @extend_schema(
         summary="One agent-month's performance score, explained",
-        parameters=[OpenApiParameter("month", str, description="YYYY-MM (default: the latest month with data)")],
-        responses={200: AgentPerformanceSerializer},
+        parameters=[
+            OpenApiParameter("month", MONTH_SCHEMA, description="YYYY-MM (default: the latest month with data)")
+        ],
+        responses={
+            200: AgentPerformanceSerializer,
+            404: refusal("No such agent that you may see, or no score for the month."),
+        },
     )
     def get(self, request, agent_id: int):
         agent = get_object_or_404(performance_agents_visible_to(request.user), pk=agent_id)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from qa_platform.schema import MONTH_PATTERN, NOT_BLANK
+from qa_platform.serializers import StrictRegexField
 
 
 def _score(places: int = 1, **kwargs) -> serializers.DecimalField:
@@ -14,20 +19,42 @@ def _score(places: int = 1, **kwargs) -> serializers.DecimalField:
     )
 
 
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.1},
+            {"type": "string", "pattern": r"^(100(\.0)?|[0-9]{1,2}(\.[0-9])?)$"},
+        ]
+    }
+)
+class OneDecimalField(serializers.DecimalField):
+    """0–100 with at most one decimal, a JSON number or the same as text ("85.5"). A float a hair
+    off a tenth (0.1 × 3 is 0.30000000000000004 in binary) is read as that tenth."""
+
+    default_error_messages = {"invalid": "A value is a number from 0 to 100 with at most one decimal."}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=4, decimal_places=1, min_value=0, max_value=100, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            self.fail("invalid")
+        if isinstance(data, float) and math.isfinite(data) and abs(data - round(data, 1)) < 1e-9:
+            data = str(round(data, 1))
+        return super().to_internal_value(data)
+
+
 class ComponentValueRowSerializer(serializers.Serializer):
-    """One imported value (the request body is a list of these). Validation is the import
-    service's, so a file and a request are refused for the same reasons."""
+    """One imported value (the request body is a list of these). It checks each row's shape; what
+    the rows name (agents, components, months) is checked by the import service, so a file and a
+    request are refused for the same reasons."""
 
-    employee_id = serializers.CharField(help_text="The agent's employee id.")
-    month = serializers.CharField(help_text="YYYY-MM, e.g. 2026-11.")
-    component = serializers.CharField(help_text="The code of an imported component, e.g. attendance.")
-    value = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="0–100, at most one decimal.")
-
-
-class RowProblemSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="The row's position in the list, from 1.")
-    field = serializers.CharField()
-    reason = serializers.CharField()
+    employee_id = StrictRegexField(NOT_BLANK, max_length=32, help_text="The agent's employee id.")
+    month = StrictRegexField(MONTH_PATTERN, help_text="YYYY-MM, e.g. 2026-11; a month that has begun.")
+    component = StrictRegexField(
+        NOT_BLANK, max_length=32, help_text="The code of an imported component, e.g. attendance."
+    )
+    value = OneDecimalField(help_text="0–100, at most one decimal.")
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -36,8 +63,16 @@ class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
 
 
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-11"})
+class MonthOutField(serializers.DateField):
+    """A month's first day, written as the month: 2026-11."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class MonthCloseSerializer(serializers.Serializer):
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthOutField()
     closed_at = serializers.DateTimeField()
     closed_by = serializers.CharField(source="closed_by.get_username", default=None)
     results = serializers.IntegerField(source="results_count", help_text="Agents whose figures were frozen.")

@@ -17,9 +17,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
-from monitoring.models import MAX_ID, AssignmentReason, Direction, LineOfBusiness, Shift, Team
+from monitoring.models import AssignmentReason, Direction, LineOfBusiness, Shift, Team
 from monitoring.selectors import Period, month_or_none
+from qa_platform.filters import DateTimeFilter, IdFilter, IntegerFilter, KnownChoiceFilter, StrictBooleanFilter
+from qa_platform.schema import MONTH_PATTERN
 
 from .models import SCORED, Answer, Evaluation, Kind, Method, Scorecard, Status
 
@@ -43,6 +46,7 @@ class MonthField(forms.CharField):
         return period
 
 
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN})
 class MonthFilter(django_filters.Filter):
     """`field_name` (a datetime) falls in the month, in the center's time zone."""
 
@@ -83,16 +87,15 @@ class EvaluationFilter(django_filters.FilterSet):
         choices=[(SCORED_STATUS, _("Scored (any final state)")), *Status.choices],
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
-    team = django_filters.ModelChoiceFilter(
-        field_name="agent__team", label=_("Team"), queryset=Team.objects.order_by("name")
-    )
-    line_of_business = django_filters.ModelChoiceFilter(
+    # A team, line, shift or scorecard that does not exist matches nothing (qa_platform.filters).
+    team = KnownChoiceFilter(field_name="agent__team", label=_("Team"), queryset=Team.objects.order_by("name"))
+    line_of_business = KnownChoiceFilter(
         field_name="call__line_of_business",
         to_field_name="code",
         label=_("Line of business"),
         queryset=LineOfBusiness.objects.order_by("name"),
     )
-    shift = django_filters.ModelChoiceFilter(
+    shift = KnownChoiceFilter(
         field_name="call__shift", to_field_name="code", label=_("Shift"), queryset=Shift.objects.order_by("name")
     )
     direction = django_filters.ChoiceFilter(
@@ -100,10 +103,10 @@ class EvaluationFilter(django_filters.FilterSet):
     )
     service_type = django_filters.CharFilter(field_name="call__service_type", label=_("Service type"), max_length=64)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices)
-    csat = django_filters.NumberFilter(field_name="call__csat", label=_("CSAT"), min_value=0, max_value=10)
-    critical_failed = django_filters.BooleanFilter(label=_("Critical failure"))
+    csat = IntegerFilter(field_name="call__csat", label=_("CSAT"), min_value=0, max_value=10)
+    critical_failed = StrictBooleanFilter(label=_("Critical failure"))
     pick = django_filters.ChoiceFilter(method="filter_pick", label=_("Picked"), choices=PICKS)
-    scorecard = django_filters.ModelChoiceFilter(
+    scorecard = KnownChoiceFilter(
         field_name="version__scorecard", label=_("Scorecard"), queryset=Scorecard.objects.order_by("name")
     )
     criterion = django_filters.CharFilter(
@@ -131,13 +134,9 @@ class EvaluationFilter(django_filters.FilterSet):
     evaluator = django_filters.CharFilter(
         field_name="evaluator__username", label=_("Evaluator"), help_text=_("The evaluator's username."), max_length=150
     )
-    call = django_filters.NumberFilter(field_name="call_id", label=_("Call id"), min_value=1, max_value=MAX_ID)
-    submitted_after = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="gte", label=_("Submitted after")
-    )
-    submitted_before = django_filters.IsoDateTimeFilter(
-        field_name="submitted_at", lookup_expr="lt", label=_("Submitted before")
-    )
+    call = IdFilter(field_name="call_id", label=_("Call id"))
+    submitted_after = DateTimeFilter(field_name="submitted_at", lookup_expr="gte", label=_("Submitted after"))
+    submitted_before = DateTimeFilter(field_name="submitted_at", lookup_expr="lt", label=_("Submitted before"))
 
     # The page shows these at once and the rest under "More filters".
     PRIMARY = ("agent", "month", "status", "kind", "team", "line_of_business", "shift", "direction", "method")

@@ -69,15 +69,15 @@ class ServiceErrorsThroughTheApiTests(ScoringPersonas):
         self.assertEqual(response.json(), {"reason": ["Say why you dispute this score (at least 10 characters)."]})
         self.assertFalse(evaluation.disputes.exists())
 
-    def test_submitting_with_unanswered_criteria_is_a_400_naming_each_criterion(self):
+    def test_submitting_with_unanswered_criteria_is_a_409_naming_each_criterion(self):
         evaluation = make_evaluation(call=self.call, by=self.qa, values={"greeting": 1}, submit=False)
 
         response = self.api(self.qa).post(self.url(evaluation, "submit"), {}, format="json")
 
-        self.assertEqual(response.status_code, 400, response.content)
+        self.assertEqual(response.status_code, 409, response.content)
         body = response.json()
         self.assertEqual(body[f"criterion.{self.cid('closing')}"], ["'Closing' is not answered."])
-        self.assertEqual(len(body), 5)  # every criterion but the greeting
+        self.assertEqual(len(body), 6)  # every criterion but the greeting, and the detail
         evaluation.refresh_from_db()
         self.assertEqual(evaluation.status, "in_progress")
 
@@ -93,7 +93,7 @@ class ServiceErrorsThroughTheApiTests(ScoringPersonas):
 
     # --- scorecard versions -----------------------------------------------------------------------
 
-    def test_publishing_a_draft_whose_weights_do_not_add_up_is_a_400_on_sections(self):
+    def test_publishing_a_draft_whose_weights_do_not_add_up_is_a_409_on_sections(self):
         structure = copy.deepcopy(WORKED_EXAMPLE)
         structure["sections"][2]["weight"] = 30  # 30 + 30 + 30
         scorecard = scoring_services.scorecard_create(name="Unbalanced", by=self.qa)
@@ -102,18 +102,18 @@ class ServiceErrorsThroughTheApiTests(ScoringPersonas):
 
         response = self.api(self.qa).post(f"/api/v1/scorecard-versions/{draft.pk}/publish/")
 
-        self.assertEqual(response.status_code, 400, response.content)
-        self.assertEqual(response.json(), {"sections": ["Section weights add up to 90; they must add up to 100."]})
+        self.assertEqual(response.status_code, 409, response.content)
+        self.assertEqual(response.json()["sections"], ["Section weights add up to 90; they must add up to 100."])
         draft.refresh_from_db()
         self.assertEqual(draft.status, "draft")
 
-    def test_publishing_an_empty_draft_is_a_400_on_sections(self):
+    def test_publishing_an_empty_draft_is_a_409_on_sections(self):
         draft = scoring_services.scorecard_create(name="Empty", by=self.qa).versions.get()
 
         response = self.api(self.qa).post(f"/api/v1/scorecard-versions/{draft.pk}/publish/")
 
-        self.assertEqual(response.status_code, 400, response.content)
-        self.assertEqual(response.json(), {"sections": ["Add at least one section."]})
+        self.assertEqual(response.status_code, 409, response.content)
+        self.assertEqual(response.json()["sections"], ["Add at least one section."])
 
     def test_publishing_a_published_version_is_a_409(self):
         response = self.api(self.qa).post(f"/api/v1/scorecard-versions/{self.version.pk}/publish/")

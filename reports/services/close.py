@@ -9,7 +9,7 @@ cannot be closed (its figures are still moving).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -43,9 +43,9 @@ def month_close(*, month: Period, by) -> MonthClose:
     if not can_close_month(by):
         raise PermissionDenied(_("Only managers and administrators close a month."))
     if month.end > timezone.now():
-        raise ValidationError(
-            {"month": _("%(month)s is not over yet; close it once it has ended.") % {"month": month.label}}
-        )
+        # A well-formed month that time has not finished yet: the request is fine, the calendar says not yet.
+        not_over = _("%(month)s is not over yet; close it once it has ended.") % {"month": month.label}
+        raise IllegalTransition(not_over, details={"month": [not_over]})
     with transaction.atomic():
         existing = (
             MonthClose.objects.select_for_update(of=("self",)).select_related("closed_by").filter(month=first_day(month)).first()

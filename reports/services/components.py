@@ -38,11 +38,17 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 BATCH = 1000
 
 
+# What is wrong with a row, for the API's status: the row itself (400), it names an agent or an
+# imported component that does not exist (404), or the data does not allow it yet (409).
+INVALID, MISSING, CONFLICT = "invalid", "missing", "conflict"
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int
     field: str
     reason: str
+    kind: str = INVALID
 
     def as_dict(self) -> dict:
         return {"row": self.row, "field": self.field, "reason": self.reason}
@@ -143,17 +149,17 @@ def component_values_check(rows: Sequence[tuple[int, Mapping]]) -> tuple[list[Va
             problems.append(RowProblem(number, "employee_id", _("Give the agent's employee id.")))
         elif agent_id is None:
             problems.append(
-                RowProblem(number, "employee_id", _("No agent has employee id '%(v)s'.") % {"v": employee_id})
+                RowProblem(number, "employee_id", _("No agent has employee id '%(v)s'.") % {"v": employee_id}, MISSING)
             )
         period = month_or_none(_text(row.get("month")))
         if period is None:
             problems.append(RowProblem(number, "month", _("Give the month as YYYY-MM, e.g. 2026-11.")))
         elif first_day(period) > this_month:
-            problems.append(RowProblem(number, "month", _("%(m)s has not begun.") % {"m": period.label}))
+            problems.append(RowProblem(number, "month", _("%(m)s has not begun.") % {"m": period.label}, CONFLICT))
         code = _text(row.get("component")).lower()
         component = components.get(code)
         if component is None:
-            problems.append(RowProblem(number, "component", _("No component has code '%(v)s'.") % {"v": code}))
+            problems.append(RowProblem(number, "component", _("No component has code '%(v)s'.") % {"v": code}, MISSING))
         elif component.source != ComponentSource.IMPORTED:
             problems.append(
                 RowProblem(
@@ -161,6 +167,7 @@ def component_values_check(rows: Sequence[tuple[int, Mapping]]) -> tuple[list[Va
                     "component",
                     _("%(name)s is computed by the platform; only imported components take values.")
                     % {"name": component.name},
+                    MISSING,
                 )
             )
         value = _value(row.get("value"))

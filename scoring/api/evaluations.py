@@ -9,15 +9,17 @@ PermissionDenied → 403, IllegalTransition → 409, ValidationError → 400 wit
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from qa_platform.schema import LOOKUP_ID, missing, refusal
+
 from .. import selectors, services
 from ..filters import EvaluationFilter
-from ..models import Evaluation
+from ..models import Evaluation, Status
 from ..permissions import (
     CanAcknowledge,
     CanDeliverFeedback,
@@ -28,6 +30,7 @@ from ..permissions import (
 )
 from ..serializers import explain
 from ..serializers.evaluations import (
+    RESOLVE_INPUT,
     DisputeInputSerializer,
     DisputeSerializer,
     DraftInputSerializer,
@@ -47,10 +50,39 @@ ERRORS = {
         description='Bad input: {field: [reasons]}, e.g. {"criterion.12": ["\'Greeting\' is not answered."]}.',
     ),
     403: OpenApiResponse(ErrorSerializer, description="You may not take this step."),
-    404: OpenApiResponse(ErrorSerializer, description="No such evaluation that you may see."),
+    404: refusal(
+        'No such evaluation that you may see ({"detail": …}), or an answer to a criterion that is not on its '
+        'scorecard ({"criterion.12": ["Not a criterion of this scorecard."]}).',
+        fields=True,
+    ),
     409: OpenApiResponse(ErrorSerializer, description="The evaluation's state does not allow this step."),
 }
 NO_BODY_ERRORS = {code: ERRORS[code] for code in (403, 404, 409)}
+# What a refused start answers (409): the reason, and what is in the way (one of the two).
+START_CONFLICT = inline_serializer(
+    "EvaluationStartConflict",
+    {
+        "detail": serializers.CharField(),
+        "existing_evaluation": inline_serializer(
+            "ExistingEvaluation",
+            {
+                "id": serializers.IntegerField(),
+                "evaluator": serializers.CharField(help_text="Username."),
+                "status": serializers.ChoiceField(choices=Status.choices),
+            },
+            required=False,
+        ),
+        "assignment": inline_serializer(
+            "ExistingAssignment",
+            {
+                "id": serializers.IntegerField(),
+                "evaluator": serializers.CharField(help_text="Username."),
+                "due_at": serializers.DateTimeField(),
+            },
+            required=False,
+        ),
+    },
+)
 
 
 @extend_schema_view(
@@ -70,6 +102,7 @@ NO_BODY_ERRORS = {code: ERRORS[code] for code in (403, 404, 409)}
 class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Evaluations: scoped by `selectors.evaluations_visible_to` (outside the scope: 404)."""
 
+    lookup_value_regex = LOOKUP_ID
     permission_classes = BASE_PERMISSIONS
     filterset_class = EvaluationFilter
     ordering_fields = ["created_at", "submitted_at", "total", "feedback_due_at", "status"]
@@ -105,17 +138,32 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Start an evaluation of a call",
         description="Opens (or returns your existing) evaluation of a call you may see. `kind` is `regular`, or "
         "`self` for an agent's self-evaluation of an own call. Nobody evaluates their own call otherwise, and "
-        "calls on private lines are never evaluated. 201 when created, 200 when you already had one.",
+        "calls on private lines are never evaluated.\n\n"
+        "A call has at most one regular evaluation. **201**: created. **200**: you already had this evaluation "
+        "(a re-opened draft, a repeated or concurrent request: the same id). **409**: the call is someone "
+        "else's work — their regular evaluation (`existing_evaluation`) or their open assignment "
+        "(`assignment`, before they start); managers too, who reassign it first. A regular start by someone "
+        "holding the call's open double-scoring assignment opens that blind second score (kind "
+        "`calibration`). Self-evaluations are started beside a regular evaluation.",
         request=EvaluationStartSerializer,
-        responses={201: EvaluationDetailSerializer, 200: EvaluationDetailSerializer, **ERRORS},
+        responses={
+            201: OpenApiResponse(EvaluationDetailSerializer, description="Created."),
+            200: OpenApiResponse(EvaluationDetailSerializer, description="Your existing evaluation of the call."),
+            **ERRORS,
+            404: missing("No call with that id that you may see"),
+            409: OpenApiResponse(
+                START_CONFLICT,
+                description="The call's regular evaluation is someone else's (`existing_evaluation`), or "
+                "someone else holds its open assignment (`assignment`). `detail` says which and what to do.",
+            ),
+        },
     )
     def create(self, request):
         data = self._input(EvaluationStartSerializer)
-        existed = selectors.own_evaluation_of(data["call"], request.user, kind=data["kind"]) is not None
-        evaluation = services.evaluation_start(
+        evaluation, created = services.evaluation_get_or_start(
             call=data["call"], by=request.user, method=data["method"], kind=data["kind"]
         )
-        return self._detail(evaluation, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return self._detail(evaluation, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Autosave the draft",
@@ -200,7 +248,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Resolve the open dispute",
         description="QA or a manager other than the original evaluator upholds the score or adjusts answers; an "
         "adjustment re-scores with the formula and the original total stays on the dispute and in history.",
-        request=ResolveInputSerializer,
+        request=RESOLVE_INPUT,
         responses={200: EvaluationDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanResolveDispute])

@@ -3,8 +3,9 @@
 Readers (manager, admin, qa, supervisor, trainer) may GET; builders (manager, admin, qa) may also
 create, save drafts, publish and start new drafts. Agents and HR are refused (403).
 Errors (answered by `qa_platform.errors.api_exception_handler`): 400 with messages keyed by field
-or path (sections.0.criteria.1.points); 409 when the version's state does not allow the step (a
-published version never changes).
+or path (sections.0.criteria.1.points); 404 for a line of business that does not exist; 409 when
+the version's state does not allow the step (a published version never changes, a draft whose
+weights do not add up is not published yet) or the name is taken.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from qa_platform.schema import LOOKUP_ID, missing, refusal
+from qa_platform.serializers import errors_by_path
 
 from .. import selectors, services
 from ..models import VersionStatus
@@ -41,6 +45,7 @@ CONFLICT = OpenApiResponse(DetailSerializer, description="The version is not a d
     retrieve=extend_schema(summary="A scorecard with a summary of its versions"),
 )
 class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = LOOKUP_ID
     serializer_class = ScorecardSerializer
     permission_classes = [CanReadOrBuildScorecards]
     filterset_fields = ["active"]
@@ -53,7 +58,12 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         summary="Create a scorecard",
         description="Creates the scorecard with an empty draft version 1; build it with PUT on the version.",
         request=ScorecardCreateSerializer,
-        responses={201: ScorecardSerializer, 400: PATH_ERRORS},
+        responses={
+            201: ScorecardSerializer,
+            400: PATH_ERRORS,
+            404: missing("A line of business code that names none"),
+            409: refusal('A scorecard with this name exists ({"detail": …, "name": […]}).'),
+        },
     )
     def create(self, request):
         data = ScorecardCreateSerializer(data=request.data)
@@ -89,6 +99,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     retrieve=extend_schema(summary="A version with its sections and criteria"),
 )
 class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = LOOKUP_ID
     permission_classes = [CanReadOrBuildScorecards]
     filterset_fields = ["scorecard", "status"]
     ordering_fields = ["number", "published_at"]
@@ -113,6 +124,9 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     def update(self, request, pk=None):
         version = self.get_object()
+        shape = DraftInputSerializer(data=request.data)
+        if not shape.is_valid():
+            raise exceptions.ValidationError(errors_by_path(shape.errors))
         services.scorecard_draft_save(version=version, structure=request.data, by=request.user)
         return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
 
@@ -120,13 +134,16 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         summary="Publish a draft",
         description=(
             "The draft becomes the scorecard's current version and never changes again; the previously "
-            "published version is retired (its evaluations keep it). 400 lists what stops publishing."
+            "published version is retired (its evaluations keep it). 409 lists what stops publishing."
         ),
         request=None,
         responses={
             200: VersionSerializer,
-            400: OpenApiResponse(PublishProblemsSerializer, description="What stops publishing."),
-            409: CONFLICT,
+            409: OpenApiResponse(
+                PublishProblemsSerializer,
+                description="Not a draft (published versions never change; `detail` only), or the draft is not "
+                "ready: `sections` lists what stops publishing.",
+            ),
         },
     )
     @action(detail=True, methods=["post"])

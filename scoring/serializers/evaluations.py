@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from monitoring.selectors import calls_visible_to
+from qa_platform.schema import NOT_BLANK
+from qa_platform.serializers import InputSerializer, StrictCharField, StrictRegexField
 
 from .. import formula
 from ..models import Answer, Dispute, DisputeStatus, Evaluation, Kind, Method
 from ..services import evaluation_score
+from ..services.answers import MAX_OFFSET_SECONDS
 from .score import ExplainSerializer, explain
 
 
 def _summary_field() -> serializers.CharField:
     """The overall comment, as sent (whitespace kept); absent or null leaves it unchanged."""
-    return serializers.CharField(
+    return StrictCharField(
         required=False,
         allow_blank=True,
         allow_null=True,
@@ -161,7 +164,13 @@ class AnswerInputSerializer(serializers.Serializer):
     criterion = serializers.IntegerField()
     value = AnswerValueField(allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True)
-    time_offset = serializers.FloatField(required=False, allow_null=True, help_text=_("Seconds into the recording."))
+    time_offset = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_OFFSET_SECONDS,
+        help_text=_("Seconds into the recording, 0 to 86400."),
+    )
 
 
 @extend_schema_field(AnswerInputSerializer(many=True))
@@ -183,7 +192,9 @@ class VisibleCallField(serializers.PrimaryKeyRelatedField):
         return calls_visible_to(self.context["request"].user)
 
 
-class EvaluationStartSerializer(serializers.Serializer):
+class EvaluationStartSerializer(InputSerializer):
+    """A call that does not exist or that you may not see is a 404 on `call`."""
+
     call = VisibleCallField()
     method = serializers.ChoiceField(choices=Method.choices, default=Method.RECORDING)
     kind = serializers.ChoiceField(
@@ -207,14 +218,63 @@ class SubmitInputSerializer(serializers.Serializer):
     )
 
 
+DISPUTE_REASON_MIN = 10
+# At least DISPUTE_REASON_MIN characters once the surrounding whitespace is stripped.
+DISPUTE_REASON_PATTERN = f"{NOT_BLANK}[\\s\\S]{{{DISPUTE_REASON_MIN - 2},}}{NOT_BLANK}"
+
+
 class DisputeInputSerializer(serializers.Serializer):
-    # Blank is let through so the service's message (why, how long) is the one the agent reads.
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Every refusal says what the service says: why, and how long.
+    reason = StrictRegexField(
+        DISPUTE_REASON_PATTERN,
+        min_length=DISPUTE_REASON_MIN,
+        error_messages={
+            key: _("Say why you dispute this score (at least 10 characters).")
+            for key in ("required", "blank", "invalid", "min_length", "null")
+        },
+        help_text=_("Why the score is wrong: at least 10 characters."),
+    )
+
+
+def _resolve_reason() -> serializers.CharField:
+    return StrictCharField(
+        error_messages={key: _("Give the reason for the decision.") for key in ("required", "blank", "null")},
+        help_text=_("Why the score stands or changes."),
+    )
 
 
 class ResolveInputSerializer(serializers.Serializer):
+    """Validates the body; the schema shows it as one of its two shapes (`RESOLVE_INPUT`)."""
+
     outcome = serializers.ChoiceField(choices=[DisputeStatus.UPHELD, DisputeStatus.ADJUSTED])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _resolve_reason()
     answers = AnswersField(
         required=False, allow_null=True, default=None, help_text=_("With 'adjusted': the answers that change.")
     )
+
+
+class UpheldInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[DisputeStatus.UPHELD])
+    reason = _resolve_reason()
+
+
+@extend_schema_field({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/AnswerInputRequest"}})
+class ChangedAnswersField(serializers.JSONField):
+    pass
+
+
+class AdjustedInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[DisputeStatus.ADJUSTED])
+    reason = _resolve_reason()
+    answers = ChangedAnswersField(help_text=_("The answers that change: at least one; the result is re-scored."))
+
+
+# Upheld, or adjusted with at least one changed answer.
+RESOLVE_INPUT = PolymorphicProxySerializer(
+    component_name="ResolveInput",
+    serializers={
+        DisputeStatus.UPHELD.value: UpheldInputSerializer,
+        DisputeStatus.ADJUSTED.value: AdjustedInputSerializer,
+    },
+    resource_type_field_name="outcome",
+)

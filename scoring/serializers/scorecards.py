@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import LineOfBusiness
+from qa_platform.serializers import InputSerializer, StrictCharField
 
 from .. import services
 from ..models import Category, Criterion, CriterionKind, Scorecard, ScorecardVersion, Section, VersionStatus
@@ -43,7 +47,7 @@ class VersionSerializer(serializers.ModelSerializer):
     """A version with its whole structure (sections → criteria), in order."""
 
     scorecard_name = serializers.CharField(source="scorecard.name", read_only=True)
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     sections = SectionSerializer(many=True, read_only=True)
     total_weight = serializers.SerializerMethodField()
     publish_problems = serializers.SerializerMethodField()
@@ -78,7 +82,7 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
-    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     evaluation_count = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -132,46 +136,121 @@ class ScorecardSerializer(serializers.ModelSerializer):
 # --- input -------------------------------------------------------------------------------------
 
 
-class ScorecardCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    lines_of_business = serializers.SlugRelatedField(
-        slug_field="code",
-        many=True,
+class ScorecardCreateSerializer(InputSerializer):
+    """A code that names no line of business is a 404 on `lines_of_business`."""
+
+    name = StrictCharField(max_length=120)
+    description = StrictCharField(required=False, allow_blank=True, default="")
+    # A list field (DRF's many=True takes any iterable, an object's keys too).
+    lines_of_business = serializers.ListField(
+        child=serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=LineOfBusiness.objects.all(),
+            error_messages={"does_not_exist": _("No line of business has code '{value}'.")},
+        ),
         required=False,
-        queryset=LineOfBusiness.objects.all(),
+        default=list,
         help_text=_("Codes of the lines of business scored on this scorecard."),
     )
 
 
+# The builder shows these next to their inputs: the same words as `services.scorecard_draft_save`.
+SCALE_NEEDS_K = _("A scale runs from 0 to k, with k from 1 to 10.")
+WEIGHT_REFUSED = _("A weight is a whole number from 1 to 100.")
+POINTS_REFUSED = lazy(
+    lambda: gettext_now("Points must be a whole number from 1 to %(max)s.") % {"max": services.MAX_POINTS}, str
+)()
+NUMBER_KEYS = ("required", "null", "invalid", "min_value", "max_value", "max_string_length")
+
+
+def _all(message, keys=NUMBER_KEYS) -> dict:
+    return {key: message for key in keys}
+
+
 class CriterionInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=255)
-    guidance = serializers.CharField(required=False, allow_blank=True)
-    kind = serializers.ChoiceField(choices=CriterionKind.choices, default=CriterionKind.YES_NO)
-    scale_max = serializers.IntegerField(
-        min_value=1, max_value=10, required=False, help_text=_("k, for a scale 0..k (required for kind 'scale').")
+    default_error_messages = {"invalid": _("Each criterion is an object.")}
+
+    text = StrictCharField(
+        max_length=255, error_messages=_all(_("A criterion needs a text."), ("required", "null", "blank"))
     )
-    points = serializers.IntegerField(min_value=1, max_value=services.MAX_POINTS)
-    category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
+    guidance = StrictCharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=CriterionKind.choices,
+        default=CriterionKind.YES_NO,
+        error_messages=_all(_("Type is yes_no or scale."), ("invalid_choice", "null")),
+    )
+    scale_max = serializers.IntegerField(
+        min_value=1,
+        max_value=10,
+        required=False,
+        error_messages=_all(SCALE_NEEDS_K),
+        help_text=_("k, for a scale 0..k (required for kind 'scale')."),
+    )
+    points = serializers.IntegerField(min_value=1, max_value=services.MAX_POINTS, error_messages=_all(POINTS_REFUSED))
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        default=Category.OTHER,
+        error_messages=_all(_("Unknown category '{input}'."), ("invalid_choice",)),
+    )
     allow_na = serializers.BooleanField(default=False)
     critical = serializers.BooleanField(default=False)
 
+    def validate(self, attrs):
+        if attrs.get("kind") == CriterionKind.SCALE and attrs.get("scale_max") is None:
+            raise serializers.ValidationError({"scale_max": [SCALE_NEEDS_K]})
+        return attrs
+
+
+class CriterionInputSchema(OpenApiSerializerExtension):
+    """A scale criterion needs its k: `anyOf` yes/no (kind absent or yes_no), or kind scale with scale_max."""
+
+    target_class = CriterionInputSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["anyOf"] = [
+            {"properties": {"kind": {"enum": [CriterionKind.YES_NO.value]}}},
+            {"properties": {"kind": {"enum": [CriterionKind.SCALE.value]}}, "required": ["kind", "scale_max"]},
+        ]
+        return schema
+
 
 class SectionInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    weight = serializers.IntegerField(
-        min_value=1, max_value=100, help_text=_("Percent; a version's weights add up to 100 to publish.")
+    default_error_messages = {"invalid": _("Each section is an object.")}
+
+    title = StrictCharField(
+        max_length=120, error_messages=_all(_("A section needs a title."), ("required", "null", "blank"))
     )
-    criteria = CriterionInputSerializer(many=True)
+    weight = serializers.IntegerField(
+        min_value=1,
+        max_value=100,
+        error_messages=_all(WEIGHT_REFUSED),
+        help_text=_("Percent; a version's weights add up to 100 to publish."),
+    )
+    criteria = CriterionInputSerializer(
+        many=True,
+        required=False,
+        error_messages={"not_a_list": _("Send a list of criteria.")},
+        help_text=_("In order; none is allowed in a draft."),
+    )
 
 
 class DraftInputSerializer(serializers.Serializer):
-    """Documents the PUT body. Validation is `services.scorecard_draft_save`, which names each error
-    by its path (sections.0.criteria.1.points) so the builder can show it next to the input."""
+    """The PUT body. The API checks its shape with this serializer, its errors keyed by path
+    (sections.0.criteria.1.points) so the builder can show each next to its input; then
+    `services.scorecard_draft_save` checks it again (it is also the page's way in) and saves."""
 
-    critical_zeroes = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
-    sections = SectionInputSerializer(many=True, help_text=_("In order; replaces the draft's sections."))
+    default_error_messages = {"invalid": _("Send an object with the draft's sections.")}
+
+    critical_zeroes = serializers.BooleanField(
+        required=False, error_messages=_all(_("Send true or false."), ("invalid", "null"))
+    )
+    notes = StrictCharField(required=False, allow_blank=True)
+    sections = SectionInputSerializer(
+        many=True,
+        error_messages={"not_a_list": _("Send a list of sections."), "required": _("Send a list of sections.")},
+        help_text=_("In order; replaces the draft's sections."),
+    )
 
 
 class PathErrorsSerializer(serializers.Serializer):
@@ -181,7 +260,10 @@ class PathErrorsSerializer(serializers.Serializer):
 
 
 class PublishProblemsSerializer(serializers.Serializer):
-    sections = serializers.ListField(child=serializers.CharField())
+    detail = serializers.CharField()
+    sections = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text=_("What stops publishing (a draft only).")
+    )
 
 
 class DetailSerializer(serializers.Serializer):

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from qa_platform.errors import MissingReference
+
 from .. import formula
 from ..models import Answer, Criterion, Evaluation
 
@@ -56,17 +58,20 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     errors are keyed `criterion.<id>`."""
     criteria = {c.pk: c for c in Criterion.objects.filter(section__version=evaluation.version_id)}
     errors: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
     for a in answers:
         criterion = criteria.get(a.criterion_id)
         if criterion is None:
-            errors.setdefault(f"criterion.{a.criterion_id}", []).append(_("Not a criterion of this scorecard."))
+            missing.setdefault(f"criterion.{a.criterion_id}", []).append(_("Not a criterion of this scorecard."))
             continue
         try:
             formula.check_answer(criterion.spec(), formula.NA if a.na else a.value)
         except formula.AnswerError as exc:
             errors.setdefault(f"criterion.{a.criterion_id}", []).append(exc.reason)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({**missing, **errors})
+    if missing:
+        raise MissingReference(missing)  # the API's 404: only criteria that are not there
     existing = {ans.criterion_id: ans for ans in evaluation.answers.all()}
     for a in answers:
         row = existing.get(a.criterion_id) or Answer(evaluation=evaluation, criterion_id=a.criterion_id)

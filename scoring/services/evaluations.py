@@ -1,24 +1,21 @@
-"""The evaluation lifecycle up to the agent's answer: start (from a call or an assignment),
-autosave, submit, deliver feedback, acknowledge. Disputes are in `disputes`."""
+"""The evaluation lifecycle up to the agent's answer, once started (`start`): autosave, submit,
+deliver feedback, acknowledge. Disputes are in `disputes`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
-from monitoring.selectors import is_private_line
+from monitoring.models import Assignment, AssignmentStatus
 from qa_platform.errors import IllegalTransition
 
-from .. import formula, permissions, selectors
-from ..models import Evaluation, Kind, Method, ScorecardVersion, Status
+from .. import formula, permissions
+from ..models import Evaluation, Kind, Status
 from .answers import AnswerInput, score_afresh, write_answers
-from .scorecards import current_version_for_call
 
 
 def locked(evaluation: Evaluation) -> Evaluation:
@@ -38,90 +35,6 @@ def agent_answers(evaluation: Evaluation, *, status: str, stamp: str, refusal: s
     setattr(evaluation, stamp, timezone.now())
     evaluation.save(update_fields=["status", stamp])
     return evaluation
-
-
-def evaluation_start(
-    *,
-    call: Call,
-    by,
-    method: str = Method.RECORDING,
-    kind: str = Kind.REGULAR,
-    assignment: Assignment | None = None,
-    version: ScorecardVersion | None = None,
-) -> Evaluation:
-    """Open an evaluation of `call` by `by` (or return theirs if it exists).
-
-    The caller has already checked that `by` may see the call. Nobody evaluates their own call
-    except as a self-evaluation; calls on private lines are never monitored.
-    """
-    if method not in Method.values:
-        raise ValidationError({"method": _("Unknown method '%(m)s'.") % {"m": method}})
-    if kind not in Kind.values:
-        raise ValidationError({"kind": _("Unknown kind '%(k)s'.") % {"k": kind}})
-    refusal = permissions.start_refusal(by, call=call, kind=kind)
-    if refusal:
-        raise PermissionDenied(refusal)
-    if kind == Kind.SELF:
-        role, method = "agent", Method.SELF
-    else:
-        role = permissions.evaluator_role_for(by)
-    if is_private_line(call.line):
-        raise ValidationError({"call": _("This call is on a private line, which is never monitored.")})
-    existing = selectors.own_evaluation_of(call, by, kind=kind)
-    if existing:
-        return existing
-    if assignment is None and kind == Kind.REGULAR:
-        # Started from the call rather than the work queue: it still fulfils the evaluator's
-        # open assignment of this call, so the assignment is closed on submit.
-        assignment = (
-            Assignment.objects.filter(call=call, evaluator=by, status=AssignmentStatus.OPEN, evaluation__isnull=True)
-            .exclude(reason=AssignmentReason.DOUBLE_SCORING)
-            .first()
-        )
-    version = version or current_version_for_call(call)
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            if assignment is not None:
-                # The row lock a reassignment also takes: whoever comes second sees the other's
-                # change (this refuses a call handed to someone else meanwhile).
-                assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-                if assignment.evaluator_id != by.pk:
-                    raise PermissionDenied(_("This assignment was handed to someone else."))
-                if assignment.started_at is None:
-                    # Written down in monitoring (with history), so a reassignment knows scoring began.
-                    assignment.started_at = now
-                    assignment.save(update_fields=["started_at"])
-            evaluation = Evaluation.objects.create(
-                call=call,
-                agent_id=call.agent_id,
-                evaluator=by,
-                evaluator_role=role,
-                method=method,
-                kind=kind,
-                version=version,
-                assignment=assignment,
-                status=Status.IN_PROGRESS,
-                started_at=now,
-            )
-    except IntegrityError:  # a double click raced us: the other request created it
-        return Evaluation.objects.get(call=call, evaluator=by, kind=kind)
-    return evaluation
-
-
-def evaluation_start_from_assignment(*, assignment: Assignment, by) -> Evaluation:
-    if assignment.evaluator_id != by.pk:
-        raise PermissionDenied(_("This assignment belongs to someone else."))
-    if assignment.status == AssignmentStatus.CANCELLED:
-        raise IllegalTransition(_("This assignment was cancelled."))
-    existing = Evaluation.objects.filter(assignment=assignment).first()
-    if existing:
-        return existing
-    # A double-scoring pick is a reliability check: it never counts toward the agent's
-    # performance and is never delivered to the agent (DESIGN.md §4), so it is scored as a
-    # calibration evaluation.
-    kind = Kind.CALIBRATION if assignment.reason == AssignmentReason.DOUBLE_SCORING else Kind.REGULAR
-    return evaluation_start(call=assignment.call, by=by, kind=kind, assignment=assignment)
 
 
 def evaluation_save_draft(
@@ -176,13 +89,19 @@ def evaluation_submit(
         if summary is not None:
             evaluation.summary = summary[:10000]
         fresh, result = score_afresh(evaluation)
+        # An evaluation that is not complete yet cannot be submitted (409: its state, not the
+        # request, is what is missing); each criterion still open is named.
         if result.unanswered:
             texts = {c.id: c.text for s in fresh.version.specs() for c in s.criteria}
-            raise ValidationError(
-                {f"criterion.{cid}": [_("'%(t)s' is not answered.") % {"t": texts[cid]}] for cid in result.unanswered}
+            raise IllegalTransition(
+                _("Answer every criterion before submitting."),
+                details={
+                    f"criterion.{cid}": [_("'%(t)s' is not answered.") % {"t": texts[cid]}] for cid in result.unanswered
+                },
             )
         if result.total is None:
-            raise ValidationError({"answers": [_("At least one criterion must be answered (not all N/A).")]})
+            all_na = _("At least one criterion must be answered (not all N/A).")
+            raise IllegalTransition(all_na, details={"answers": [all_na]})
         now = timezone.now()
         evaluation.total = result.total
         evaluation.critical_failed = result.critical_failed

@@ -28,7 +28,9 @@ def scorecard_create(*, name: str, description: str = "", lines_of_business: Ite
     if not name:
         raise ValidationError({"name": _("A scorecard needs a name.")})
     if Scorecard.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("A scorecard with this name exists.")})
+        # Well-formed, but taken: a conflict with what exists (409), shown under the name on the page.
+        taken = _("A scorecard with this name exists.")
+        raise IllegalTransition(taken, details={"name": [taken]})
     with transaction.atomic():
         scorecard = Scorecard.objects.create(name=name, description=description)
         scorecard.lines_of_business.set(lines_of_business)
@@ -175,7 +177,11 @@ def scorecard_publish(*, version: ScorecardVersion, by) -> ScorecardVersion:
             raise IllegalTransition(_("Only a draft can be published."))
         problems = scorecard_publish_problems(version)
         if problems:
-            raise ValidationError({"sections": problems})
+            # The draft as it stands cannot be published (409); the request itself was fine.
+            raise IllegalTransition(
+                _("This draft cannot be published yet: %(problems)s") % {"problems": " ".join(problems)},
+                details={"sections": problems},
+            )
         for previous in ScorecardVersion.objects.select_for_update().filter(
             scorecard=version.scorecard_id, status=VersionStatus.PUBLISHED
         ):

@@ -574,11 +574,9 @@
             return;
           }
           setBusy(false);
-          if (result.status === 400) {
-            var problems = [];
-            Object.keys(result.data).forEach(function (k) {
-              problems = problems.concat(result.data[k]);
-            });
+          // 409 with the draft's problems ({detail, sections: [...]}): what stops publishing.
+          if (result.status === 409 && result.data.sections) {
+            var problems = result.data.sections;
             renderProblems(problems);
             setStatus(T.publishFailed + " " + problems.join(" "), "bad");
             document.getElementById("problems").scrollIntoView({ block: "nearest" });

@@ -202,7 +202,7 @@
         });
       li.classList.toggle("dropped", !s.counted);
       li.querySelector(".pct").textContent = s.counted ? qa.formatNumber(s.percent, 1) + " %" : allNa ? S.dropped : "–";
-      li.querySelector(".bar span").style.width = (s.counted ? s.percent : 0) + "%";
+      li.querySelector(".bar").value = s.counted ? Number(s.percent) : 0;
     });
     if (criticalEl) {
       if (score.critical_failed) {
@@ -279,6 +279,14 @@
       form.querySelector('input[name="c-' + c.id + '"]');
     fieldset(c).scrollIntoView({ block: "center" });
     if (first) first.focus({ preventScroll: true });
+  }
+  function namesCriteria(body) {
+    return Object.keys(body || {}).some(function (key) { return /^criterion\.\d+$/.test(key); });
+  }
+  function withoutDetail(body) {
+    var rest = {};
+    Object.keys(body || {}).forEach(function (key) { if (key !== "detail") rest[key] = body[key]; });
+    return rest;
   }
   /* Field errors from a 400: "criterion.<id>" next to the criterion; the rest as one message. */
   function showErrors(body) {
@@ -512,8 +520,9 @@
           }
           submitButton.disabled = false;
           setStatus("", "");
-          if (res.status === 400) {
-            var shown = showErrors(res.body);
+          // 400: a refused answer; 409 naming criteria: the evaluation is not complete yet.
+          if (res.status === 400 || (res.status === 409 && namesCriteria(res.body))) {
+            var shown = showErrors(res.status === 409 ? withoutDetail(res.body) : res.body);
             say(fmt(S.submitFailed, { reason: shown.general || S.fixErrors }));
             if (shown.first) focusCriterion(shown.first);
           } else {

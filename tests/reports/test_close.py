@@ -6,7 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -52,12 +52,13 @@ class CloseTests(PerformanceMonth):
         self.assertEqual(AgentMonthResult.objects.count(), 2)
 
     def test_a_month_not_yet_over_cannot_be_closed(self):
-        with self.assertRaises(ValidationError) as caught:
+        with self.assertRaises(IllegalTransition) as caught:
             month_close(month=this_month(), by=self.manager)
-        self.assertIn("month", caught.exception.message_dict)
+        self.assertIn("month", caught.exception.details)
         response = self.api(self.manager).post(f"/api/v1/hr/months/{this_month().label}/close/")
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 409)
         self.assertIn("not over yet", response.json()["month"][0])
+        self.assertIn("not over yet", response.json()["detail"])
         self.assertFalse(MonthClose.objects.exists())
 
     def test_the_api_closes_a_month(self):

@@ -104,6 +104,41 @@ class ImportApiTests(PerformanceMonth):
         self.assertTrue(all(p["reason"] for p in problems))
         self.assertFalse(ComponentValue.objects.filter(agent=self.other_agent).exists())
 
+    def test_rows_naming_an_agent_or_component_that_does_not_exist_are_a_404(self):
+        rows = [
+            {"employee_id": "E404", "month": MONTH.label, "component": "attendance", "value": 85},
+            {"employee_id": "E2", "month": MONTH.label, "component": "nope", "value": 85},
+        ]
+        response = self.api(self.manager).post(URL, rows, format="json")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual([(p["row"], p["field"]) for p in response.json()], [(1, "employee_id"), (2, "component")])
+
+    def test_a_month_that_has_not_begun_is_a_409(self):
+        rows = [{"employee_id": "E2", "month": "2099-01", "component": "attendance", "value": 85}]
+        response = self.api(self.manager).post(URL, rows, format="json")
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual([(p["row"], p["field"]) for p in response.json()], [(1, "month")])
+
+    def test_a_malformed_row_makes_the_batch_a_400_whatever_else_it_names(self):
+        rows = [
+            {"employee_id": "E404", "month": MONTH.label, "component": "attendance", "value": 85},
+            {"employee_id": "E2", "month": MONTH.label, "component": "attendance", "value": [85]},
+        ]
+        response = self.api(self.manager).post(URL, rows, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual([(p["row"], p["field"]) for p in response.json()], [(1, "employee_id"), (2, "value")])
+
+    def test_a_float_a_hair_off_a_tenth_is_that_tenth(self):
+        rows = [{"employee_id": "E2", "month": MONTH.label, "component": "attendance", "value": 0.1 * 3}]
+        response = self.api(self.manager).post(URL, rows, format="json")
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(ComponentValue.objects.get(agent=self.other_agent).value, Decimal("0.3"))
+
+    def test_an_empty_list_is_a_400_on_the_list(self):
+        response = self.api(self.manager).post(URL, [], format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual([(p["row"], p["field"]) for p in response.json()], [(0, "rows")])
+
     def test_a_body_that_is_not_a_list_is_a_400(self):
         response = self.api(self.manager).post(URL, {"employee_id": "E2"}, format="json")
         self.assertEqual(response.status_code, 400)

@@ -38,9 +38,10 @@ class ListTests(ScoringPersonas):
             deliver_feedback=False,
         )
         cls.self_eval = make_evaluation(call=cls.call, by=cls.agent_user, kind="self")
-        # Agent E2: delivered by qa (57.5); a draft by qa2.
+        # Agent E2: delivered by qa (57.5); a draft by qa2 of another call (a call has one regular evaluation).
         cls.other_delivered = make_evaluation(call=cls.other_call, by=cls.qa, values={**WORKED_ANSWERS, "resolved": 0})
-        cls.other_draft = make_evaluation(call=cls.other_call, by=cls.qa2, submit=False)
+        other_second_call = f.CallFactory(agent=cls.other_agent, line_of_business=cls.lob, external_id="B-2")
+        cls.other_draft = make_evaluation(call=other_second_call, by=cls.qa2, submit=False)
 
         base = timezone.now() - dt.timedelta(days=10)
         for days, evaluation in enumerate((cls.delivered, cls.undelivered, cls.self_eval, cls.other_delivered)):
@@ -237,6 +238,7 @@ class DetailTests(ScoringPersonas):
 
 class SchemaTests(ScoringPersonas):
     def test_the_openapi_schema_documents_every_evaluation_endpoint(self):
+        self.client.force_login(self.qa)  # the schema needs a logged-in user (API_DOCS_PUBLIC off)
         response = self.client.get("/api/schema/", {"format": "json"})
         self.assertEqual(response.status_code, 200)
         schema = response.json()
@@ -258,7 +260,8 @@ class SchemaTests(ScoringPersonas):
                 self.assertTrue(operation["responses"], path)
                 if request_component:
                     ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-                    self.assertTrue(ref.endswith("/" + request_component), (path, ref))
+                    # COMPONENT_SPLIT_REQUEST: request bodies have components of their own.
+                    self.assertTrue(ref.endswith(f"/{request_component}Request"), (path, ref))
         submit_ok = paths["/api/v1/evaluations/{id}/submit/"]["post"]["responses"]["200"]
         self.assertTrue(submit_ok["content"]["application/json"]["schema"]["$ref"].endswith("/EvaluationDetail"))
         detail = schema["components"]["schemas"]["EvaluationDetail"]["properties"]

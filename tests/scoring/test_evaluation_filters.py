@@ -57,9 +57,19 @@ class EvaluationFilterTests(DashboardMonth):
         self.assertContains(response, "Use a month like 2026-11.", status_code=400)
         self.assertContains(response, "Score from", status_code=400)
         self.assertEqual(response.context["page"].paginator.count, 0)
-        response = self.client.get(API, {"month": "2026-13", "shift": "no-such-shift"})
+        response = self.client.get(API, {"month": "2026-13", "critical_failed": "maybe"})
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(set(response.json()), {"month", "shift"})
+        self.assertEqual(set(response.json()), {"month", "critical_failed"})
+
+    def test_a_team_shift_or_scorecard_that_does_not_exist_matches_nothing(self):
+        self.client.force_login(self.manager)
+        for name, value in (("shift", "no-such-shift"), ("team", 999_999), ("scorecard", 999_999)):
+            response = self.client.get(API, {name: value})
+            self.assertEqual(response.status_code, 200, name)
+            self.assertEqual(response.json()["count"], 0, name)
+        response = self.client.get(API, {"team": "two"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(set(response.json()), {"team"})
 
     def test_the_api_filters_as_the_page_does(self):
         self.client.force_login(self.manager)

@@ -14,8 +14,9 @@ class ScoringDenialTests(ScoringPersonas):
         self.assertFalse(Evaluation.objects.exists())
 
     def test_an_agent_cannot_score_another_agents_call(self):
+        # a call outside your scope does not exist for you: 404 on `call`
         response = self.api(self.agent_user).post(self.url(), {"call": self.other_call.pk}, format="json")
-        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(response.status_code, 404, response.data)
         self.assertIn("call", response.data)
         self.assertFalse(Evaluation.objects.exists())
 
@@ -23,7 +24,7 @@ class ScoringDenialTests(ScoringPersonas):
         response = self.api(self.agent_user).post(
             self.url(), {"call": self.other_call.pk, "kind": "self"}, format="json"
         )
-        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(response.status_code, 404, response.data)
         self.assertFalse(Evaluation.objects.exists())
 
     def test_an_agent_cannot_change_the_answers_of_an_own_evaluation(self):
@@ -81,9 +82,9 @@ class ScoringDenialTests(ScoringPersonas):
         self.assertIn("private line", response.data["call"][0])
         self.assertFalse(Evaluation.objects.exists())
 
-    def test_a_missing_call_is_a_400_on_the_call_field(self):
+    def test_a_missing_call_is_a_404_on_the_call_field(self):
         response = self.api(self.qa).post(self.url(), {"call": 999999}, format="json")
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 404)
         self.assertEqual(list(response.data), ["call"])
 
     def test_a_call_whose_line_has_no_scorecard_is_a_400_naming_it(self):
@@ -106,7 +107,7 @@ class SupervisorScopeTests(ScoringPersonas):
 
     def test_a_supervisor_cannot_start_an_evaluation_of_another_teams_call(self):
         response = self.api(self.other_supervisor).post(self.url(), {"call": self.call.pk}, format="json")
-        self.assertEqual(response.status_code, 400, response.data)
+        self.assertEqual(response.status_code, 404, response.data)
         self.assertIn("call", response.data)
         self.assertFalse(Evaluation.objects.exists())
 

@@ -260,8 +260,9 @@ class IllegalStepTests(ScoringPersonas):
         evaluation = make_evaluation(call=self.call, by=self.qa, submit=False, values={})
         answers = self.payload({k: v for k, v in WORKED_ANSWERS.items() if k != "greeting"})
         response = self.api(self.qa).post(self.url(evaluation, "submit"), {"answers": answers}, format="json")
-        self.assertRefused(response, 400, evaluation)
-        self.assertEqual(response.data, {f"criterion.{self.cid('greeting')}": ["'Greeting' is not answered."]})
+        self.assertRefused(response, 409, evaluation)
+        self.assertEqual(response.data[f"criterion.{self.cid('greeting')}"], ["'Greeting' is not answered."])
+        self.assertEqual(set(response.data), {"detail", f"criterion.{self.cid('greeting')}"})
         self.assertEqual(evaluation.status, Status.IN_PROGRESS)
         self.assertFalse(evaluation.answers.exists())  # the submit wrote nothing
 
@@ -290,10 +291,10 @@ class IllegalStepTests(ScoringPersonas):
         self.assertRefused(response, 400, evaluation)
         self.assertIn("answers", response.data)
 
-    def test_it_refuses_a_criterion_of_another_scorecard(self):
+    def test_a_criterion_of_another_scorecard_is_a_404_naming_it(self):
         evaluation = make_evaluation(call=self.call, by=self.qa, submit=False, values={})
         response = self.api(self.qa).patch(
             self.url(evaluation, "answers"), {"answers": [{"criterion": 999999, "value": 1}]}, format="json"
         )
-        self.assertRefused(response, 400, evaluation)
+        self.assertRefused(response, 404, evaluation)
         self.assertEqual(response.data, {"criterion.999999": ["Not a criterion of this scorecard."]})

@@ -75,19 +75,19 @@ class CreateTests(ScorecardApiCase):
         self.assertEqual((version.number, version.status, version.created_by), (1, "draft", self.qa))
         self.assertFalse(version.sections.exists())
 
-    def test_an_unknown_line_of_business_is_named(self):
+    def test_an_unknown_line_of_business_is_a_404_naming_the_field(self):
         response = self.as_user(self.manager).post(
             "/api/v1/scorecards/", {"name": "X", "lines_of_business": ["nope"]}, format="json"
         )
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("lines_of_business", response.json())
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.json(), {"lines_of_business.0": ["No line of business has code 'nope'."]})
         self.assertFalse(Scorecard.objects.exists())
 
-    def test_a_duplicate_name_is_refused_on_the_name(self):
+    def test_a_duplicate_name_is_a_409_on_the_name(self):
         self.draft(name="Billing QA")
         response = self.as_user(self.manager).post("/api/v1/scorecards/", {"name": "billing qa"}, format="json")
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("name", response.json())
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response.json()["name"], ["A scorecard with this name exists."])
         self.assertEqual(Scorecard.objects.count(), 1)
 
     def test_an_admin_may_build(self):
@@ -295,19 +295,20 @@ class DraftSaveTests(ScorecardApiCase):
 
 
 class PublishTests(ScorecardApiCase):
-    def test_weights_of_90_are_refused_with_the_reason(self):
+    def test_weights_of_90_are_a_409_with_the_reason(self):
         version = self.draft(weights=(30, 60))
         response = self.as_user(self.qa).post(self.url(version, "publish/"))
-        self.assertEqual(response.status_code, 400)
-        self.assertEqual(response.json(), {"sections": ["Section weights add up to 90; they must add up to 100."]})
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response.json()["sections"], ["Section weights add up to 90; they must add up to 100."])
+        self.assertIn("Section weights add up to 90", response.json()["detail"])
         version.refresh_from_db()
         self.assertEqual(version.status, VersionStatus.DRAFT)
 
     def test_an_empty_draft_is_refused(self):
         scorecard = services.scorecard_create(name="Empty", by=self.qa)
         response = self.as_user(self.qa).post(self.url(scorecard.versions.get(), "publish/"))
-        self.assertEqual(response.status_code, 400)
-        self.assertEqual(response.json(), {"sections": ["Add at least one section."]})
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response.json()["sections"], ["Add at least one section."])
 
     def test_fixing_the_weights_publishes(self):
         version = self.draft(weights=(30, 60))

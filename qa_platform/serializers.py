@@ -1,0 +1,83 @@
+"""The base of the API's input serializers.
+
+A well-formed request that names something that does not exist — a call you may not see, a user,
+a line of business — is refused with 404 and the field's reason (`{"call": ["There is no call 9
+that you may evaluate."]}`), as an object outside your scope is a 404 everywhere (DESIGN.md §1):
+the request was not malformed, the thing it points at is not there. Everything else a serializer
+refuses stays a 400 `{field: [reason]}`.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, serializers
+
+from .errors import NON_FIELD
+
+# DRF's codes for a reference that names nothing (PrimaryKeyRelatedField, SlugRelatedField).
+MISSING_CODES = frozenset({"does_not_exist"})
+
+
+def _codes(errors) -> set[str]:
+    if isinstance(errors, dict):
+        return set().union(*(_codes(e) for e in errors.values())) if errors else set()
+    if isinstance(errors, list):
+        return set().union(*(_codes(e) for e in errors)) if errors else set()
+    return {getattr(errors, "code", None)}
+
+
+class InputSerializer(serializers.Serializer):
+    """Refuses with {field: [reason]}, a nested field by its path (`lines_of_business.0`)."""
+
+    def is_valid(self, *, raise_exception: bool = False) -> bool:
+        valid = super().is_valid(raise_exception=False)
+        if not valid and raise_exception:
+            errors = errors_by_path(self.errors)
+            if _codes(self.errors) <= MISSING_CODES:
+                raise exceptions.NotFound(errors)
+            raise exceptions.ValidationError(errors)
+        return valid
+
+
+def errors_by_path(errors, path: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors ({"sections": [{}, {"criteria": [{"points": [...]}]}]}) keyed by path
+    ({"sections.1.criteria.0.points": [...]}), as the scorecard builder shows them; an error about a
+    whole object or list (DRF's non_field_errors) is under that object's own path."""
+    out: dict[str, list[str]] = {}
+
+    def add(key: str, reasons: list[str]) -> None:
+        out.setdefault(key or NON_FIELD, []).extend(reasons)
+
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            sub = path if key == NON_FIELD else (f"{path}.{key}" if path else str(key))
+            for name, reasons in errors_by_path(value, sub).items():
+                add(name, reasons)
+    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        add(path, [str(e) for e in errors])
+    elif isinstance(errors, list):
+        for i, value in enumerate(errors):
+            if value:
+                for name, reasons in errors_by_path(value, f"{path}.{i}" if path else str(i)).items():
+                    add(name, reasons)
+    else:
+        add(path, [str(errors)])
+    return out
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: DRF's CharField also takes 0 or 1.5 and reads them as "0", "1.5",
+    which the schema (a string) says is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictRegexField(serializers.RegexField):
+    """RegexField, text only (see StrictCharField)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
