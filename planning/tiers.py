@@ -14,18 +14,14 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import Tier
+from scoring.stats import t_quantile
 
-# Two-sided 95 % Student's t quantiles for 1..30 degrees of freedom; 1.96 beyond.
-T95 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
+from .models import Tier
 
 
 def t95(df: int) -> float:
-    return T95[df - 1] if 1 <= df <= len(T95) else 1.96
+    """The two-sided 95 % Student's t quantile for `df` degrees of freedom (exact, from scipy)."""
+    return t_quantile(df)
 
 
 def one_decimal(value: float | None) -> Decimal | None:

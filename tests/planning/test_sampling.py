@@ -337,6 +337,9 @@ def test_t95_is_the_two_sided_95_percent_t_quantile(df, quantile):
     assert t95(df) == pytest.approx(quantile, abs=0.001)
 
 
-def test_t95_falls_back_to_the_normal_quantile_for_large_samples():
-    assert t95(31) == 1.96
-    assert t95(500) == 1.96
+def test_t95_is_exact_beyond_30_degrees_of_freedom():
+    """No 1.96 fallback: Student's t stays wider than the normal quantile at every df."""
+    assert round(t95(40), 3) == 2.021
+    assert round(t95(60), 3) == 2.000
+    assert round(t95(120), 3) == 1.980
+    assert 1.96 < t95(500) < 1.966
