@@ -6,7 +6,13 @@ from qa_platform.menu import NavItem
 from qa_platform.roles import AGENT, has_role, user_roles
 
 from .models import Kind
-from .permissions import RESOLVER_ROLES, SCORECARD_READER_ROLES, can_see_evaluations, start_refusal
+from .permissions import (
+    RESOLVER_ROLES,
+    SCORECARD_READER_ROLES,
+    can_see_evaluations,
+    can_see_reliability,
+    start_refusal,
+)
 
 
 def items(user) -> list[NavItem]:
@@ -18,6 +24,8 @@ def items(user) -> list[NavItem]:
         out.append(NavItem("dispute-list", _("Disputes"), 70))
     if has_role(user, *SCORECARD_READER_ROLES):
         out.append(NavItem("scorecard-list", _("Scorecards"), 110))
+    if can_see_reliability(user):
+        out.append(NavItem("reliability", _("Scoring reliability"), 115))
     return out
 
 

@@ -42,6 +42,8 @@ RESOLVER_ROLES = (QA, MANAGER)
 # Who builds and publishes scorecards, and who reads them (supervisors and trainers score on them).
 SCORECARD_BUILDER_ROLES = (MANAGER, ADMIN, QA)
 SCORECARD_READER_ROLES = (*SCORECARD_BUILDER_ROLES, SUPERVISOR, TRAINER)
+# Who reads the double-scoring reliability figures (evaluator names side by side; DESIGN.md §4).
+RELIABILITY_ROLES = (QA, MANAGER, ADMIN, TRAINER)
 
 NO_EVALUATIONS = _("Your role does not give access to evaluations.")
 NO_SCORECARDS = _("Your role does not give access to scorecards.")
@@ -68,6 +70,10 @@ def can_see_evaluations(user) -> bool:
 
 def can_build_scorecards(user) -> bool:
     return has_role(user, *SCORECARD_BUILDER_ROLES)
+
+
+def can_see_reliability(user) -> bool:
+    return has_role(user, *RELIABILITY_ROLES)
 
 
 def is_resolver(user) -> bool:

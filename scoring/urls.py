@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import disputes, evaluations, start
+from .views import disputes, evaluations, reliability, start
 
 urlpatterns = [
     path("calls/<int:call_id>/evaluate/", start.evaluation_start, name="evaluation-start"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("evaluations/<int:pk>/dispute/", evaluations.evaluation_dispute, name="evaluation-dispute"),
     path("evaluations/<int:pk>/resolve/", disputes.evaluation_resolve, name="evaluation-resolve"),
     path("disputes/", disputes.dispute_list, name="dispute-list"),
+    path("reliability/", reliability.reliability, name="reliability"),
 ]

@@ -32,6 +32,7 @@ class MenuTests(Personas):
                 "agent-list",
                 "report-list",
                 "scorecard-list",
+                "reliability",
             ],
         )
         self.assertEqual(
