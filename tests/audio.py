@@ -15,3 +15,15 @@ def wav_bytes(seconds: float = 1.0, rate: int = 8000, freq: float = 440.0) -> by
         )
         w.writeframes(frames)
     return buf.getvalue()
+
+
+def attach_wav(call, name: str, seconds: float = 6.0, audio: bytes | None = None) -> bytes:
+    """Store a WAV as `call`'s recording (content type and size too) and save the call."""
+    from django.core.files.base import ContentFile
+
+    audio = wav_bytes(seconds) if audio is None else audio
+    call.recording.save(name, ContentFile(audio), save=False)
+    call.recording_content_type = "audio/x-wav"
+    call.recording_size = len(audio)
+    call.save()
+    return audio

@@ -1,13 +1,12 @@
 """Recording upload (validation) and playback (Range, permission, listen log)."""
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from monitoring.models import Call, ListenLog
 from tests import factories as f
-from tests.audio import wav_bytes
+from tests.audio import attach_wav, wav_bytes
 from tests.personas import Personas
 
 WAV = wav_bytes(1.0)
@@ -78,10 +77,7 @@ class RecordingPlaybackTests(Personas):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.call.recording.save("playback.wav", ContentFile(WAV), save=False)
-        cls.call.recording_content_type = "audio/x-wav"
-        cls.call.recording_size = len(WAV)
-        cls.call.save()
+        attach_wav(cls.call, "playback.wav", audio=WAV)
 
     def url(self):
         return f"/calls/{self.call.pk}/recording"

@@ -35,6 +35,26 @@ def _style_axis_labels(axis, size: float = LABEL_SIZE) -> None:
     axis.strokeWidth = 0.5
 
 
+def _bars(box: tuple[float, float, float, float], values, labels, value_max: float | None = None) -> VerticalBarChart:
+    """One series of bars in `box` (x, y, width, height) from 0, with the reports' grid and colours."""
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = box
+    chart.data = [tuple(float(v) for v in values)]
+    chart.categoryAxis.categoryNames = list(labels)
+    chart.valueAxis.valueMin = 0
+    if value_max is not None:
+        chart.valueAxis.valueMax = value_max
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.valueAxis.gridStrokeWidth = 0.3
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+    chart.barSpacing = 1
+    _style_axis_labels(chart.categoryAxis)
+    _style_axis_labels(chart.valueAxis)
+    return chart
+
+
 def _legend(pairs, x: float, y: float) -> Legend:
     legend = Legend()
     legend.x, legend.y = x, y
@@ -103,21 +123,7 @@ def bar_chart(
         return None
     width = CONTENT_WIDTH
     drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 36, 26, width - 50, height - 40
-    chart.data = [tuple(float(v) for v in values)]
-    chart.categoryAxis.categoryNames = list(labels)
-    chart.valueAxis.valueMin = 0
-    if value_max is not None:
-        chart.valueAxis.valueMax = value_max
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.gridStrokeWidth = 0.3
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 1
-    _style_axis_labels(chart.categoryAxis)
-    _style_axis_labels(chart.valueAxis)
+    chart = _bars((36, 26, width - 50, height - 40), values, labels, value_max)
     drawing.add(chart)
     if value_label:
         drawing.add(String(4, height - 10, value_label, fontName=FONT, fontSize=LABEL_SIZE, fillColor=MUTED))
@@ -205,19 +211,7 @@ def pareto_chart(
         return None
     width, height = CONTENT_WIDTH, 180
     drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 26, width - 80, height - 44
-    chart.data = [tuple(float(v) for v in lost)]
-    chart.categoryAxis.categoryNames = list(labels or [str(i + 1) for i in range(len(lost))])
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.gridStrokeWidth = 0.3
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 1
-    _style_axis_labels(chart.categoryAxis)
-    _style_axis_labels(chart.valueAxis)
+    chart = _bars((40, 26, width - 80, height - 44), lost, labels or [str(i + 1) for i in range(len(lost))])
     drawing.add(chart)
 
     # The cumulative line on its own 0–100 % axis at the right, over the bars' centres.

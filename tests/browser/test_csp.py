@@ -6,11 +6,10 @@ report no `securitypolicyviolation` and log no "Refused to …"."""
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 
 from scoring import services as scoring_services
 from tests import factories as f
-from tests.audio import wav_bytes
+from tests.audio import attach_wav
 from tests.browser.conftest import log_in
 from tests.scoring.factories import WORKED_EXAMPLE, make_evaluation, make_scorecard_version
 
@@ -52,11 +51,7 @@ def center():
             {"start": 2.0, "end": 5.0, "speaker": "customer", "text": "My bill is too high."},
         ],
     )
-    audio = wav_bytes(6.0)
-    recorded.recording.save("rec-1.wav", ContentFile(audio), save=False)
-    recorded.recording_content_type = "audio/x-wav"
-    recorded.recording_size = len(audio)
-    recorded.save()
+    attach_wav(recorded, "rec-1.wav")
 
     scored = make_evaluation(call=call("DONE-1", csat=4), by=qa, version=version)
     in_progress = make_evaluation(call=recorded, by=qa, version=version, values={}, submit=False)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 
 from scoring.models import Evaluation, Status
 from tests import factories as f
-from tests.audio import wav_bytes
+from tests.audio import attach_wav
 from tests.browser.conftest import log_in
 from tests.scoring.test_scoring_pages import build_scorecard
 
@@ -56,11 +55,7 @@ def center():
             {"start": 2.0, "end": 5.0, "speaker": "customer", "text": "My bill is higher than last month."},
         ],
     )
-    audio = wav_bytes(6.0)
-    call.recording.save("bill-20931.wav", ContentFile(audio), save=False)
-    call.recording_content_type = "audio/x-wav"
-    call.recording_size = len(audio)
-    call.save()
+    attach_wav(call, "bill-20931.wav")
     version, criteria = build_scorecard()
     assignment = f.AssignmentFactory(call=call, evaluator=qa, inclusion_probability=0.08)
     return {"call": call, "criteria": criteria, "assignment": assignment, "qa": qa}
