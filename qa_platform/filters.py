@@ -49,6 +49,8 @@ NOTHING = NothingMatches()
 
 
 class StrictBooleanField(forms.Field):
+    # On a page it is a choice of yes / no / either (the values the API documents).
+    widget = forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
     default_error_messages = {"invalid": _("Use true or false.")}
 
     def to_python(self, value):
