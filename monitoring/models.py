@@ -276,6 +276,12 @@ class AssignmentReason(models.TextChoices):
     COACHING = "coaching", _("Coaching follow-up")
     DOUBLE_SCORING = "double_scoring", _("Double scoring (reliability)")
     MANUAL = "manual", _("Assigned by hand")
+    DISPUTE_REVIEW = "dispute_review", _("Dispute re-score (blind)")
+
+
+# Assignments that are a second look at a call someone else scores for the record: they never
+# fulfil the call's quota and never conflict with its primary assignment.
+SECONDARY_REASONS = (AssignmentReason.DOUBLE_SCORING, AssignmentReason.DISPUTE_REVIEW)
 
 
 class AssignmentStatus(models.TextChoices):
@@ -336,7 +342,7 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["call", "evaluator"], name="assignment_one_per_call_evaluator"),
             models.UniqueConstraint(
                 fields=["call"],
-                condition=~Q(reason="double_scoring"),
+                condition=~Q(reason__in=["double_scoring", "dispute_review"]),
                 name="assignment_one_primary_per_call",
             ),
         ]

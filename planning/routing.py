@@ -41,7 +41,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Team
+from monitoring.models import SECONDARY_REASONS, Assignment, AssignmentReason, AssignmentStatus, Team
 from qa_platform.roles import QA, SUPERVISOR, TRAINER
 
 from .models import QuotaPolicy
@@ -138,7 +138,7 @@ def week_split(
     existing: dict[Hashable, Counter] = defaultdict(Counter)
     rows = (
         Assignment.objects.filter(period_start=period_start)
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
         .values_list("call__agent__team_id", "evaluator_role")
         .annotate(n=Count("pk"))

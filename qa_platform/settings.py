@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 06:30: yesterday's daily summary; Monday 06:45: the weekly summary of the week that just ended.
     "daily-summary": {"task": "reports.daily_summary", "schedule": crontab(minute=30, hour=6)},
     "weekly-summary": {"task": "reports.weekly_summary", "schedule": crontab(minute=45, hour=6, day_of_week=1)},
+    # Monday 03:30: a proposed calibration session per line of business from last week's calls.
+    "weekly-calibration": {
+        "task": "scoring.propose_calibration_sessions",
+        "schedule": crontab(minute=30, hour=3, day_of_week=1),
+    },
 }
 
 if REDIS_URL:

@@ -193,6 +193,7 @@ class Kind(models.TextChoices):
     REGULAR = "regular", _("Regular")
     CALIBRATION = "calibration", _("Calibration")
     SELF = "self", _("Self-evaluation")
+    REVIEW = "review", _("Dispute re-score")
 
 
 class Status(models.TextChoices):
@@ -222,6 +223,14 @@ class Evaluation(models.Model):
     assignment = models.OneToOneField(
         Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation"
     )
+    calibration_item = models.ForeignKey(
+        "scoring.CalibrationItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("calibration session call"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     total = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
     critical_failed = models.BooleanField(_("critical failure"), default=False)
@@ -249,7 +258,15 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "evaluator", "kind"], name="evaluation_one_per_call_evaluator_kind"
+                fields=["call", "evaluator", "kind"],
+                condition=Q(calibration_item__isnull=True),
+                name="evaluation_one_per_call_evaluator_kind",
+            ),
+            # In a calibration session each participant scores each call once.
+            models.UniqueConstraint(
+                fields=["calibration_item", "evaluator"],
+                condition=Q(calibration_item__isnull=False),
+                name="evaluation_one_per_calibration_item_evaluator",
             ),
             # A call counts once toward performance (DESIGN.md §3): a second evaluator's score of
             # it is double scoring or calibration, a self-evaluation is the agent's own kind.
@@ -331,9 +348,42 @@ class DisputeStatus(models.TextChoices):
 
 
 class Dispute(models.Model):
+    """An agent's dispute of a delivered score. Level 1 goes, as a blind re-score assignment, to a
+    different calibrated evaluator (`reviewer`, `review`); level 2 is the agent's appeal of a
+    level-1 decision, decided by a manager (`appeal_of`)."""
+
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="disputes")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"))
+    proposed_total = models.DecimalField(
+        _("score the agent proposes"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    appeal_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeal", verbose_name=_("appeal of")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispute_reviews",
+        verbose_name=_("reviewer"),
+    )
+    review = models.OneToOneField(
+        Evaluation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_dispute",
+        verbose_name=_("blind re-score"),
+    )
+    review_due_at = models.DateTimeField(_("re-score due"), null=True, blank=True)
     raised_at = models.DateTimeField(_("raised"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
     resolved_by = models.ForeignKey(
@@ -352,7 +402,52 @@ class Dispute(models.Model):
         verbose_name_plural = _("disputes")
         constraints = [
             models.UniqueConstraint(fields=["evaluation"], condition=Q(status="open"), name="dispute_one_open"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2]), name="dispute_level_1_2"),
+            models.CheckConstraint(
+                condition=Q(level=1, appeal_of__isnull=True) | Q(level=2, appeal_of__isnull=False),
+                name="dispute_appeal_is_level_2",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_total__isnull=True)
+                | Q(proposed_total__gte=Decimal("0"), proposed_total__lte=Decimal("100")),
+                name="dispute_proposed_total_0_100",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Dispute on {self.evaluation_id} ({self.status})"
+
+
+class DisputeChange(models.Model):
+    """A criterion whose answer a dispute's decision changed: the overturn rate per criterion."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="criterion_changes")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    before_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    before_na = models.BooleanField(default=False)
+    after_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    after_na = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["dispute", "criterion_id"]
+        verbose_name = _("answer changed by a dispute")
+        verbose_name_plural = _("answers changed by disputes")
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "criterion"], name="dispute_change_one_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.before_value} → {self.after_value}"
+
+
+# The calibration models refer to the ones above; importing them here registers them with the app.
+from .models_calibration import (  # noqa: E402, F401
+    REVEALED_STATUSES,
+    CalibrationItem,
+    CalibrationParticipant,
+    CalibrationPolicy,
+    CalibrationSession,
+    ConsensusAnswer,
+    ItemReason,
+    SessionStatus,
+)

@@ -44,6 +44,10 @@ SCORECARD_BUILDER_ROLES = (MANAGER, ADMIN, QA)
 SCORECARD_READER_ROLES = (*SCORECARD_BUILDER_ROLES, SUPERVISOR, TRAINER)
 # Who reads the double-scoring reliability figures (evaluator names side by side; DESIGN.md §4).
 RELIABILITY_ROLES = (QA, MANAGER, ADMIN, TRAINER)
+# Who creates calibration sessions and facilitates them (a manager or a QA lead; DESIGN.md §4).
+CALIBRATION_RUNNER_ROLES = (QA, MANAGER, ADMIN)
+# Who reads every calibration session (participants read their own).
+CALIBRATION_READER_ROLES = tuple(CENTER_WIDE_ROLES)
 
 NO_EVALUATIONS = _("Your role does not give access to evaluations.")
 NO_SCORECARDS = _("Your role does not give access to scorecards.")
@@ -51,6 +55,10 @@ ONLY_EVALUATOR = _("Only the evaluator may change this evaluation.")
 ONLY_FEEDBACK_GIVERS = _("Only the evaluator, the agent's supervisor or a manager delivers feedback.")
 ONLY_EVALUATED_AGENT = _("Only the evaluated agent may do this.")
 ONLY_RESOLVERS = _("A dispute is resolved by QA or a manager other than the original evaluator.")
+NO_CALIBRATION = _("Calibration sessions are created by QA and managers.")
+ONLY_FACILITATOR = _("Only the session's facilitator or a manager runs this session.")
+ONLY_PARTICIPANTS = _("Only the session's participants score its calls.")
+NO_SESSION = _("You are not taking part in this calibration session.")
 
 
 def own_agent_id(user) -> int | None:
@@ -74,6 +82,28 @@ def can_build_scorecards(user) -> bool:
 
 def can_see_reliability(user) -> bool:
     return has_role(user, *RELIABILITY_ROLES)
+
+
+def can_run_calibration(user) -> bool:
+    return has_role(user, *CALIBRATION_RUNNER_ROLES)
+
+
+def can_facilitate(session, user) -> bool:
+    """The session's facilitator, or a manager; a proposal nobody facilitates yet, any runner."""
+    if has_role(user, MANAGER, ADMIN):
+        return True
+    if session.facilitator_id is None:
+        return can_run_calibration(user)
+    return session.facilitator_id == user.pk
+
+
+def is_participant(session, user) -> bool:
+    return session.participants.filter(user_id=user.pk).exists()
+
+
+def can_see_session(session, user) -> bool:
+    """Center-wide roles read every session; anyone else only one they take part in."""
+    return has_role(user, *CALIBRATION_READER_ROLES) or is_participant(session, user)
 
 
 def is_resolver(user) -> bool:

@@ -3,6 +3,7 @@
 agent → own evaluations once feedback has reached them, and own self-evaluations;
 supervisor → scored evaluations of their teams' agents, plus their own;
 qa, trainer, manager, admin → all; hr → none (HR sees numbers through the export only).
+Blind scoring cuts into all of these: see `evaluations_visible_to`.
 Scorecards are read by whoever may open the scorecard pages (`permissions.SCORECARD_READER_ROLES`).
 """
 
@@ -18,9 +19,12 @@ from qa_platform.roles import CENTER_WIDE_ROLES, SUPERVISOR, user_roles
 
 from .filters import EvaluationFilter
 from .models import (
+    REVEALED_STATUSES,
     SCORED,
     VISIBLE_TO_AGENT,
     Answer,
+    CalibrationItem,
+    CalibrationParticipant,
     Criterion,
     Dispute,
     DisputeStatus,
@@ -29,6 +33,7 @@ from .models import (
     Scorecard,
     ScorecardVersion,
     Section,
+    SessionStatus,
     Status,
     VersionStatus,
 )
@@ -46,16 +51,35 @@ def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     # Whatever other roles they hold, about their own calls a person sees only what an agent
     # may: delivered regular evaluations and their own self-evaluations.
     own_rule = Q(agent=agent) & ~(Q(kind=Kind.REGULAR, status__in=VISIBLE_TO_AGENT) | Q(kind=Kind.SELF, evaluator=user))
-    # Blind scoring: while someone still has an open assignment on a call (double scoring, or
-    # the first score of it), they see nobody else's evaluation of that call.
+    # Blind scoring: while someone still has an open assignment on a call (double scoring, a
+    # dispute's re-score, or the first score of it), or has a call of a calibration session that
+    # is scoring still to submit, they see nobody else's evaluation of that call.
+    unsubmitted_item = CalibrationItem.objects.filter(
+        call=OuterRef("call_id"),
+        session__status=SessionStatus.SCORING,
+        session__participants__user=user.pk,
+    ).exclude(Exists(Evaluation.objects.filter(calibration_item=OuterRef("pk"), evaluator=user.pk, status__in=SCORED)))
     qs = qs.alias(
-        scoring_blind=Exists(
+        assigned_blind=Exists(
             Assignment.objects.filter(call=OuterRef("call_id"), evaluator=user.pk, status=AssignmentStatus.OPEN)
-        )
-    ).filter(Q(scoring_blind=False) | Q(evaluator=user.pk))
+        ),
+        calibration_blind=Exists(unsubmitted_item),
+    ).filter(Q(assigned_blind=False, calibration_blind=False) | Q(evaluator=user.pk))
+    # A calibration session's evaluations: nobody but their evaluator sees them before the
+    # reveal; after it, the center-wide roles and the session's participants do.
+    qs = qs.filter(
+        Q(calibration_item__isnull=True)
+        | Q(evaluator=user.pk)
+        | Q(calibration_item__session__status__in=REVEALED_STATUSES)
+    )
     if roles & CENTER_WIDE_ROLES:
         return qs.exclude(own_rule) if agent is not None else qs
     scope = Q(evaluator=user) if roles else Q(pk__in=[])
+    if roles:
+        revealed_to_me = CalibrationParticipant.objects.filter(
+            user=user.pk, session__status__in=REVEALED_STATUSES
+        ).values("session_id")
+        scope |= Q(calibration_item__session__in=revealed_to_me)
     if SUPERVISOR in roles:
         scope |= Q(agent__team_id__in=led_team_ids(user), status__in=SCORED, kind=Kind.REGULAR)
     if agent is not None:
@@ -84,8 +108,9 @@ def evaluation_for_page(user, pk) -> Evaluation:
 
 
 def own_evaluation_of(call: Call, user, *, kind: str) -> Evaluation | None:
-    """The user's own evaluation of `call` of `kind` (there is at most one)."""
-    return Evaluation.objects.filter(call=call, evaluator=user, kind=kind).first()
+    """The user's own evaluation of `call` of `kind` outside calibration sessions (there is at
+    most one; a session's evaluations are reached through its items)."""
+    return Evaluation.objects.filter(call=call, evaluator=user, kind=kind, calibration_item__isnull=True).first()
 
 
 def counterpart_of(evaluation: Evaluation, user) -> Evaluation | None:
@@ -188,8 +213,13 @@ def resolved_disputes(limit: int = 20) -> QuerySet[Dispute]:
 def scorecard_version_for_call(call: Call) -> ScorecardVersion | None:
     """The published version of the scorecard for the call's line of business (or the one for
     every line); None when there is none."""
+    return scorecard_version_for_line(call.line_of_business_id)
+
+
+def scorecard_version_for_line(line) -> ScorecardVersion | None:
+    """The published version a call of `line` (a line or its id) is scored on, or None."""
     published = ScorecardVersion.objects.filter(status=VersionStatus.PUBLISHED, scorecard__active=True)
-    version = published.filter(scorecard__lines_of_business=call.line_of_business_id).first()
+    version = published.filter(scorecard__lines_of_business=line).first()
     return version or published.filter(scorecard__lines_of_business__isnull=True).first()
 
 

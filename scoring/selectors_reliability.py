@@ -242,3 +242,17 @@ def evaluator_pair_reliability(pairs: list[Pair]) -> list[EvaluatorPairReliabili
         for (a, b), d in groups.items()
     ]
     return sorted(out, key=lambda r: (-r.mean_abs_difference, r.a.name, r.b.name))
+
+
+def disagreeing_call_ids(*, line: str | None, since, until, tolerance: float = DEFAULT_TOLERANCE) -> list[int]:
+    """Calls whose double-scored pair (second submitted in [since, until)) lies more than
+    `tolerance` points apart: proposed for the next calibration session."""
+    seconds = _second_evaluations(line=line).filter(submitted_at__gte=since, submitted_at__lt=until)
+    rows = list(seconds.values_list("call_id", "version_id", "total"))
+    firsts = dict(
+        ((c, v), t)
+        for c, v, t in Evaluation.objects.filter(
+            call_id__in={r[0] for r in rows}, kind=Kind.REGULAR, status__in=SCORED, total__isnull=False
+        ).values_list("call_id", "version_id", "total")
+    )
+    return sorted({c for c, v, t in rows if (c, v) in firsts and abs(float(t) - float(firsts[(c, v)])) > tolerance})

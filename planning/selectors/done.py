@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus
+from monitoring.models import SECONDARY_REASONS, Assignment, AssignmentStatus
 from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER
 from scoring.models import Evaluation, Kind
 
@@ -29,7 +29,7 @@ def outside_evaluations(start: dt.datetime, end: dt.datetime) -> QuerySet:
     page (`selectors.progress`) share."""
     primary = (
         Assignment.objects.filter(call=OuterRef("call_id"))
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
     )
     return Evaluation.objects.filter(

@@ -54,7 +54,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call
+from monitoring.models import SECONDARY_REASONS, Agent, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import Period, active_private_line_exists
 from scoring.models import SCORED, Evaluation, Kind
 
@@ -64,7 +64,7 @@ from ..policies import PolicyBook
 from .done import outside_calls_by
 from .scope import lines_visible_to, progress_agents
 
-PRIMARY_REASONS = tuple(r for r in AssignmentReason.values if r != AssignmentReason.DOUBLE_SCORING)
+PRIMARY_REASONS = tuple(r for r in AssignmentReason.values if r not in SECONDARY_REASONS)
 TIER_ORDER = {Tier.AT_RISK: 0, Tier.NEEDS_IMPROVEMENT: 1, Tier.NO_HISTORY: 2, Tier.GOOD: 3, Tier.EXCELLENT: 4}
 NO_TIER = "none"
 
@@ -211,7 +211,7 @@ def _assignment_stats(group: str, *, start, end, among, now: dt.datetime, **extr
         for r in Assignment.objects.filter(
             call__start_time__gte=start, call__start_time__lt=end, **{f"{group}__in": among}
         )
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
         .values(group)
         .annotate(

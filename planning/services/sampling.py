@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from monitoring.models import Agent, Assignment, AssignmentReason, AssignmentStatus, Call
+from monitoring.models import SECONDARY_REASONS, Agent, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import active_private_line_exists
 
 from ..models import AgentTier, QuotaPolicy, SamplingKind, SamplingRun
@@ -86,7 +86,7 @@ def _existing_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counte
     out: dict[int, Counter] = defaultdict(Counter)
     rows = (
         Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
         .values_list("call__agent_id", "evaluator_role")
         .annotate(n=Count("pk"))

@@ -18,7 +18,7 @@ from django.db.models import Count, DateField
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, LineOfBusiness
+from monitoring.models import SECONDARY_REASONS, Assignment, AssignmentReason, AssignmentStatus, LineOfBusiness
 
 from ..models import SamplingKind
 from ..periods import monday, month_bounds, week_bounds
@@ -43,7 +43,7 @@ def _existing_by_agent_week(start: dt.datetime, end: dt.datetime) -> dict[tuple[
     out: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
     rows = (
         Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
         .annotate(week=TruncWeek("call__start_time", output_field=DateField()))
         .values_list("call__agent_id", "week", "evaluator_role")
@@ -89,7 +89,7 @@ def line_month_counts(start: dt.datetime, end: dt.datetime) -> Counter:
     return Counter(
         dict(
             Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
-            .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+            .exclude(reason__in=SECONDARY_REASONS)
             .exclude(status=AssignmentStatus.CANCELLED)
             .values_list("call__line_of_business_id")
             .annotate(n=Count("pk"))

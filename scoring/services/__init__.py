@@ -1,7 +1,8 @@
 """Writes for scoring (DESIGN.md §2), one module per sub-domain: `scorecards` (versions built,
 published, copied), `answers` (parsed, checked, scored), `start` (an evaluation opened from a call
 or an assignment: at most one regular evaluation per call), `evaluations` (autosave, submit,
-feedback, acknowledgement), `disputes` (raised and resolved), `reminders` (the feedback deadline).
+feedback, acknowledgement), `disputes` (raised and resolved), `reminders` (the feedback deadline), `calibration`
+(sessions proposed, scored blind, revealed, agreed and closed).
 
 Lifecycle: assigned → in progress (draft autosaved) → submitted → feedback delivered →
 acknowledged, or disputed → resolved (upheld / adjusted). Every entry point (pages, API, admin,
@@ -16,6 +17,17 @@ evaluation's state does not allow (409), `ValidationError` with field names for 
 from qa_platform.errors import IllegalTransition
 
 from .answers import MAX_OFFSET_SECONDS, AnswerInput, evaluation_score, parse_answers
+from .calibration import (
+    calibration_cancel,
+    calibration_close,
+    calibration_propose_week,
+    calibration_record_consensus,
+    calibration_reveal,
+    calibration_session_create,
+    calibration_session_edit,
+    calibration_session_open,
+    calibration_start_scoring,
+)
 from .disputes import evaluation_dispute, evaluation_resolve_dispute
 from .evaluations import (
     evaluation_acknowledge,
@@ -50,6 +62,15 @@ __all__ = [
     "AnswerInput",
     "IllegalTransition",
     "StartConflict",
+    "calibration_cancel",
+    "calibration_close",
+    "calibration_propose_week",
+    "calibration_record_consensus",
+    "calibration_reveal",
+    "calibration_session_create",
+    "calibration_session_edit",
+    "calibration_session_open",
+    "calibration_start_scoring",
     "current_version_for_call",
     "evaluation_acknowledge",
     "evaluation_deliver_feedback",

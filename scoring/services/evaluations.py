@@ -16,6 +16,7 @@ from qa_platform.errors import IllegalTransition
 from .. import formula, permissions
 from ..models import Evaluation, Kind, Status
 from .answers import AnswerInput, score_afresh, write_answers
+from .calibration import require_session_scoring
 
 
 def locked(evaluation: Evaluation) -> Evaluation:
@@ -48,6 +49,7 @@ def evaluation_save_draft(
             raise IllegalTransition(
                 _("This evaluation is %(s)s; a draft can no longer be saved.") % {"s": evaluation.get_status_display()}
             )
+        require_session_scoring(evaluation)
         write_answers(evaluation, answers)
         now = timezone.now()
         # An autosave that only moves the "saved at" time is not worth a history row (the
@@ -84,6 +86,7 @@ def evaluation_submit(
         evaluation = locked(evaluation)
         if not evaluation.is_draft:
             raise IllegalTransition(_("This evaluation is already %(s)s.") % {"s": evaluation.get_status_display()})
+        require_session_scoring(evaluation)
         if answers:
             write_answers(evaluation, answers)
         if summary is not None:

@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
+from monitoring.models import SECONDARY_REASONS, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import is_private_line
 from qa_platform.errors import IllegalTransition, is_lost_race
 
@@ -96,7 +96,7 @@ def regular_start_conflict(*, call: Call, by) -> StartConflict | None:
         return StartConflict(evaluation=evaluation)
     assignment = (
         Assignment.objects.filter(call=call, status=AssignmentStatus.OPEN)
-        .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+        .exclude(reason__in=SECONDARY_REASONS)
         .exclude(evaluator=by)
         .select_related("evaluator")
         .first()
@@ -157,7 +157,7 @@ def evaluation_get_or_start(
                 Assignment.objects.filter(
                     call=call, evaluator=by, status=AssignmentStatus.OPEN, evaluation__isnull=True
                 )
-                .exclude(reason=AssignmentReason.DOUBLE_SCORING)
+                .exclude(reason__in=SECONDARY_REASONS)
                 .first()
             )
     version = version or current_version_for_call(call)

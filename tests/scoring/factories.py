@@ -81,6 +81,9 @@ WORKED_ANSWERS = {
     "resolved": 1,
 }
 
+# Every point earned (total 100).
+FULL_MARKS = {"greeting": 1, "closing": 1, "empathy": 4, "clarity": 4, "correct_information": 1, "resolved": 1}
+
 _names = itertools.count(1)
 
 
