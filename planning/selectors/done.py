@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from monitoring.models import SECONDARY_REASONS, Assignment, AssignmentStatus
 from qa_platform.roles import MANAGER, QA, SUPERVISOR, TRAINER
@@ -17,8 +17,12 @@ ROLE_OF = {QA: QA, SUPERVISOR: SUPERVISOR, TRAINER: TRAINER, MANAGER: QA}
 
 
 def evaluated_calls() -> QuerySet:
-    """Calls that already have a regular or calibration evaluation (a subquery, never a list)."""
-    return Evaluation.objects.filter(kind__in=(Kind.REGULAR, Kind.CALIBRATION)).values("call_id")
+    """Calls that already have a regular evaluation or a double-scoring second (a subquery, never
+    a list). A calibration session's scores do not count: a call discussed in a session can still
+    be sampled for the agent's quota."""
+    return Evaluation.objects.filter(
+        Q(kind=Kind.REGULAR) | Q(kind=Kind.CALIBRATION, calibration_item__isnull=True)
+    ).values("call_id")
 
 
 def outside_evaluations(start: dt.datetime, end: dt.datetime) -> QuerySet:
