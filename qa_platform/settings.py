@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "scoring.models.Kind",
         "CriterionKindEnum": "scoring.models.CriterionKind",
         "VersionStatusEnum": "scoring.models.VersionStatus",
+        "CalibrationSessionStatusEnum": "scoring.models.SessionStatus",
     },
 }
 

@@ -1,5 +1,6 @@
 """Admin for reports: everything read-only. The performance score's setup is changed on its
-settings page (/performance/settings/), which validates the set as a whole and records who;
+settings page (/performance/settings/), the appraisal policy on /appraisal/settings/, which
+validate the set as a whole and record who;
 closed months, frozen results and adjustments are what HR paid from and are never edited;
 component values arrive through `import_components` or the API."""
 
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Adjustment,
     AgentMonthResult,
+    AppraisalPolicy,
     BonusBand,
     ComponentValue,
     GeneratedReport,
@@ -31,6 +33,23 @@ class ReadOnly:
 @admin.register(PerformanceComponent)
 class PerformanceComponentAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ["name", "code", "source", "weight", "target_seconds", "active", "position"]
+
+
+@admin.register(AppraisalPolicy)
+class AppraisalPolicyAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Changed on /appraisal/settings/ (weights adding up to 100, recorded with who)."""
+
+    list_display = [
+        "pk",
+        "weight_on_time",
+        "weight_feedback",
+        "weight_alignment",
+        "weight_severity",
+        "weight_disputes",
+        "drift_offset",
+        "drift_alignment",
+        "updated_at",
+    ]
 
 
 @admin.register(BonusBand)

@@ -1,4 +1,4 @@
-"""Forms of the performance settings and HR export pages.
+"""Forms of the performance settings, HR export and appraisal policy pages.
 
 The settings formsets check the whole set with the services' own rules
 (`services.performance.component_rules` / `band_rules`), so the page shows the same reasons the
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.selectors import month_or_none
 
 from .export import FORMATS
-from .models import ComponentSource
+from .models import AppraisalPolicy, ComponentSource
+from .services.appraisal import EDITABLE as APPRAISAL_POLICY_FIELDS
 from .services.performance import BandInput, band_rules, component_rules
 
 
@@ -155,3 +156,28 @@ BandFormSet = forms.formset_factory(BandForm, formset=BaseBandFormSet, extra=1, 
 
 def band_initial(bands) -> list[dict]:
     return [{"id": b.pk, "name": b.name, "min_score": b.min_score, "multiplier": b.multiplier} for b in bands]
+
+
+class AppraisalPolicyForm(forms.ModelForm):
+    """The appraisal policy page's form: the model's own validation (weights 0–100 adding up to
+    100, positive thresholds) shows next to the fields; `services.appraisal` saves it."""
+
+    class Meta:
+        model = AppraisalPolicy
+        fields = APPRAISAL_POLICY_FIELDS
+
+    @property
+    def weight_fields(self):
+        return [self[name] for name in APPRAISAL_POLICY_FIELDS if name.startswith("weight_")]
+
+    @property
+    def threshold_fields(self):
+        return [self[name] for name in APPRAISAL_POLICY_FIELDS if not name.startswith("weight_")]
+
+    @property
+    def weight_total(self) -> int | None:
+        """What the weights as entered add up to (shown beside the rule), None if one is not a number."""
+        try:
+            return sum(int(self[name].value()) for name in APPRAISAL_POLICY_FIELDS if name.startswith("weight_"))
+        except (TypeError, ValueError):
+            return None

@@ -1,6 +1,7 @@
 """Reports' own data (DESIGN.md §6): how the monthly performance score is made (components and
 their weights, bonus bands), values imported from other systems, closed months with their frozen
-per-agent results and the adjustments that later changes cause, and the generated report files.
+per-agent results and the adjustments that later changes cause, the generated report files, and
+the evaluator appraisal's weights and drift thresholds (`AppraisalPolicy`).
 
 Figures themselves are never stored except where a month is closed: dashboards and exports
 compute them from scoring's evaluations and monitoring's calls with database aggregates
@@ -14,7 +15,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -219,3 +221,94 @@ class GeneratedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}"
+
+
+# --- evaluator appraisal (DESIGN.md §4: the QA staff's appraisal) ---------------------------------
+
+# The appraisal score's components, in the order the pages show them: (code, weight field).
+APPRAISAL_WEIGHT_FIELDS = (
+    ("on_time", "weight_on_time"),
+    ("feedback", "weight_feedback"),
+    ("alignment", "weight_alignment"),
+    ("severity", "weight_severity"),
+    ("disputes", "weight_disputes"),
+)
+
+
+def _weight(label, default: int):
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+
+class AppraisalPolicy(models.Model):
+    """How evaluators are appraised (the seed: completing their monitoring on plan, deviation
+    between raters, timeliness and accuracy of findings): the weights of the monthly appraisal
+    score and the drift-alert thresholds. One row (pk 1), edited by managers, with history."""
+
+    weight_on_time = _weight(_("assignments completed on time (%)"), 30)
+    weight_feedback = _weight(_("feedback SLA met (%)"), 20)
+    weight_alignment = _weight(_("calibration alignment (%)"), 25)
+    weight_severity = _weight(_("severity (%)"), 15)
+    weight_disputes = _weight(_("disputes not overturned (%)"), 10)
+    severity_scale = models.DecimalField(
+        _("severity scale (points)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("The severity component is 1 − |offset| ÷ this scale: an offset this large or larger scores 0."),
+    )
+    drift_offset = models.DecimalField(
+        _("drift alert: offset above (points)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Alert when a month's mean offset from the consensus or from the second rater is larger."),
+    )
+    drift_alignment = models.DecimalField(
+        _("drift alert: alignment below (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("85.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Alert when a month's calibration alignment falls below this."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appraisal policy")
+        verbose_name_plural = _("appraisal policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(
+                    F("weight_on_time")
+                    + F("weight_feedback")
+                    + F("weight_alignment")
+                    + F("weight_severity")
+                    + F("weight_disputes"),
+                    100,
+                ),
+                name="appraisal_weights_sum_100",
+                violation_error_message=_("The five weights must add up to 100 %%."),
+            ),
+            models.CheckConstraint(
+                condition=Q(severity_scale__gt=0, drift_offset__gt=0, drift_alignment__gt=0, drift_alignment__lte=100),
+                name="appraisal_thresholds_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Appraisal policy"))
+
+    @classmethod
+    def current(cls) -> AppraisalPolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {code: getattr(self, name) for code, name in APPRAISAL_WEIGHT_FIELDS}

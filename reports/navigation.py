@@ -17,7 +17,9 @@ from .permissions import (
     can_list_performance,
     can_list_reports,
     can_see_performance,
+    can_view_all_appraisals,
     can_view_dashboard,
+    can_view_own_appraisal,
     can_view_scope,
     format_scope,
 )
@@ -43,6 +45,7 @@ def items(user) -> list[NavItem]:
     if can_view_dashboard(user):
         out.append(NavItem("dashboard", _("QA dashboard"), _dashboard_order(user)))
     out.extend(performance_items(user))
+    out.extend(appraisal_items(user))
     if can_list_reports(user):
         out.append(NavItem("report-list", _("Reports"), 100))
     return out
@@ -58,6 +61,15 @@ def performance_items(user) -> list[NavItem]:
     if can_export_bonus(user):
         out.append(NavItem("hr-export", _("HR export"), 125 if has_role(user, MANAGER, ADMIN) else 8))
     return out
+
+
+def appraisal_items(user) -> list[NavItem]:
+    """Managers and admins: every evaluator's appraisal; an evaluator: their own."""
+    if can_view_all_appraisals(user):
+        return [NavItem("appraisal-list", _("Evaluator appraisal"), 97)]
+    if can_view_own_appraisal(user):
+        return [NavItem("appraisal-me", _("My appraisal"), 97)]
+    return []
 
 
 def dashboard_url(scope: Scope, month: str | None = None) -> str:

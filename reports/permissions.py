@@ -216,3 +216,35 @@ def reports_visible_to(user):
     if has_role(user, AGENT):
         allowed |= Q(kind=ReportKind.AGENT, agent__user_id=user.pk)
     return qs.filter(allowed)
+
+
+# --- evaluator appraisal (/appraisal/) -----------------------------------------------------------
+# Managers and admins see every evaluator's appraisal and edit the policy; an evaluator (QA,
+# supervisor, trainer) sees their own page only; HR and agents have none.
+APPRAISAL_ALL_ROLES = (MANAGER, ADMIN)
+APPRAISAL_OWN_ROLES = (QA, SUPERVISOR, TRAINER)
+APPRAISAL_POLICY_ROLES = (MANAGER, ADMIN)
+
+
+def can_view_all_appraisals(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and has_role(user, *APPRAISAL_ALL_ROLES))
+
+
+def can_view_own_appraisal(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and has_role(user, *APPRAISAL_OWN_ROLES))
+
+
+def can_view_appraisal_of(user, subject_id: int) -> bool:
+    """Managers and admins: anyone's; an evaluator: their own."""
+    if can_view_all_appraisals(user):
+        return True
+    return can_view_own_appraisal(user) and user.pk == subject_id
+
+
+def require_appraisal_of(user, subject_id: int) -> None:
+    if not can_view_appraisal_of(user, subject_id):
+        raise PermissionDenied(_("You may see your own appraisal only."))
+
+
+def can_edit_appraisal_policy(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and has_role(user, *APPRAISAL_POLICY_ROLES))

@@ -52,10 +52,15 @@ class MonthFilter(django_filters.Filter):
 
     field_class = MonthField
 
+    def __init__(self, *args, also: dict | None = None, **kwargs):
+        self.also = also or {}  # further conditions on the same related row
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value: Period | None):
         if value is None:
             return qs
-        qs = qs.filter(**{f"{self.field_name}__gte": value.start, f"{self.field_name}__lt": value.end})
+        bounds = {f"{self.field_name}__gte": value.start, f"{self.field_name}__lt": value.end}
+        qs = qs.filter(**bounds, **self.also)
         return qs.distinct() if self.distinct else qs
 
 
@@ -122,11 +127,18 @@ class EvaluationFilter(django_filters.FilterSet):
     score_below = django_filters.NumberFilter(
         field_name="total", lookup_expr="lt", label=_("Score below"), min_value=0, max_value=101
     )
+    # Disputes as the dashboard counts them: the agent's first-level dispute (an appeal is the
+    # same dispute's second stage).
     disputed_in = MonthFilter(
-        field_name="disputes__raised_at", distinct=True, label=_("Disputed in"), help_text=_("A month, e.g. 2026-11.")
+        field_name="disputes__raised_at",
+        also={"disputes__level": 1},
+        distinct=True,
+        label=_("Disputed in"),
+        help_text=_("A month, e.g. 2026-11."),
     )
     dispute_resolved_in = MonthFilter(
         field_name="disputes__resolved_at",
+        also={"disputes__level": 1},
         distinct=True,
         label=_("Dispute resolved in"),
         help_text=_("A month, e.g. 2026-11."),

@@ -9,14 +9,16 @@ form: their shape comes from the scorecard version, so `answers_from_post` reads
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring.models import LineOfBusiness
 
 from . import formula
-from .models import DisputeStatus, Method, ScorecardVersion
+from .models import CalibrationPolicy, DisputeStatus, Method, ScorecardVersion
 from .services import MAX_OFFSET_SECONDS, AnswerInput
+from .services.calibration_policy import POLICY_FIELDS
 
 EVALUATOR_METHODS = [(value, label) for value, label in Method.choices if value != Method.SELF]
 
@@ -39,6 +41,47 @@ class DisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Name the criteria you disagree with and what happened in the call."),
     )
+    # Read as text: services.evaluation_dispute owns the 0–100 rule, and its message is shown.
+    proposed_total = forms.CharField(
+        label=gettext_lazy("The score you think is right (optional)"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        help_text=gettext_lazy("0 to 100. The reviewer sees it only after scoring the call again themselves."),
+    )
+
+
+class AppealForm(DisputeForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you appeal this decision?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("A manager who took no part decides. You may appeal once."),
+    )
+
+
+class ReassignReviewerForm(forms.Form):
+    reviewer = forms.ChoiceField(label=gettext_lazy("Hand the re-score to"), choices=())
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.user.pk): c.user for c in candidates}
+        self.fields["reviewer"].choices = [
+            (
+                str(c.user.pk),
+                _("%(name)s (%(calibrated)s, %(n)s open assignments)")
+                % {
+                    "name": c.name,
+                    "calibrated": _("calibrated") if c.calibrated else _("not calibrated"),
+                    "n": c.open_assignments,
+                },
+            )
+            for c in candidates
+        ]
+
+    def chosen(self):
+        return self.candidates.get(self.cleaned_data["reviewer"])
 
 
 class ResolveForm(forms.Form):
@@ -107,3 +150,25 @@ def answers_from_post(data, version: ScorecardVersion) -> tuple[list[AnswerInput
                 )
             )
     return answers, errors
+
+
+class CalibrationPolicyForm(forms.ModelForm):
+    """The calibration policy page's fields; `services.calibration_policy_update` saves them."""
+
+    class Meta:
+        model = CalibrationPolicy
+        fields = list(POLICY_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.BooleanField):
+                continue
+            # The model's limits as the input's, so a browser's spinner stays within them.
+            for validator in CalibrationPolicy._meta.get_field(name).validators:
+                limit = getattr(validator, "limit_value", None)
+                if isinstance(validator, MinValueValidator):
+                    field.widget.attrs["min"] = limit
+                elif isinstance(validator, MaxValueValidator):
+                    field.widget.attrs["max"] = limit
+            field.widget.attrs.setdefault("class", "num-input")

@@ -96,6 +96,8 @@ class SessionStatus(models.TextChoices):
 
 # A session whose answers everyone allowed may read side by side.
 REVEALED_STATUSES = (SessionStatus.REVEALED, SessionStatus.CLOSED)
+# A session still under way: a call in one is not proposed for another.
+OPEN_STATUSES = (SessionStatus.PROPOSED, SessionStatus.SCORING, SessionStatus.REVEALED)
 
 
 class CalibrationSession(models.Model):

@@ -7,12 +7,16 @@ from qa_platform.roles import AGENT, has_role, user_roles
 
 from .models import Kind
 from .permissions import (
+    CALIBRATION_READER_ROLES,
     RESOLVER_ROLES,
     SCORECARD_READER_ROLES,
+    can_open_calibration,
+    can_run_calibration,
     can_see_evaluations,
     can_see_reliability,
     start_refusal,
 )
+from .selectors_calibration_sessions import takes_part_in_an_open_session
 
 
 def items(user) -> list[NavItem]:
@@ -26,7 +30,16 @@ def items(user) -> list[NavItem]:
         out.append(NavItem("scorecard-list", _("Scorecards"), 110))
     if can_see_reliability(user):
         out.append(NavItem("reliability", _("Scoring reliability"), 115))
+    if _calibration_in_menu(user):
+        out.append(NavItem("calibration-list", _("Calibration"), 116))
     return out
+
+
+def _calibration_in_menu(user) -> bool:
+    """Those who run or read every session; anyone else while they take part in one under way."""
+    if can_run_calibration(user) or has_role(user, *CALIBRATION_READER_ROLES):
+        return True
+    return can_open_calibration(user) and takes_part_in_an_open_session(user)
 
 
 def call_actions(user, call) -> list[NavItem]:

@@ -48,6 +48,11 @@ RELIABILITY_ROLES = (QA, MANAGER, ADMIN, TRAINER)
 CALIBRATION_RUNNER_ROLES = (QA, MANAGER, ADMIN)
 # Who reads every calibration session (participants read their own).
 CALIBRATION_READER_ROLES = tuple(CENTER_WIDE_ROLES)
+# Who changes the calibration policy (tolerance, calls per session, reliability pairs…).
+CALIBRATION_POLICY_ROLES = (MANAGER, ADMIN)
+# Who opens the calibration pages and API: the readers, and whoever scores calls (a participant
+# sees the sessions they take part in). HR and agents never take part.
+CALIBRATION_ROLES = tuple(sorted(set(CALIBRATION_READER_ROLES) | set(SCORING_ROLES)))
 
 NO_EVALUATIONS = _("Your role does not give access to evaluations.")
 NO_SCORECARDS = _("Your role does not give access to scorecards.")
@@ -55,10 +60,16 @@ ONLY_EVALUATOR = _("Only the evaluator may change this evaluation.")
 ONLY_FEEDBACK_GIVERS = _("Only the evaluator, the agent's supervisor or a manager delivers feedback.")
 ONLY_EVALUATED_AGENT = _("Only the evaluated agent may do this.")
 ONLY_RESOLVERS = _("A dispute is resolved by QA or a manager other than the original evaluator.")
+NOT_INVOLVED = _("A dispute is decided by someone other than the original evaluator, and never by the agent.")
+ONLY_REVIEWER = _("This dispute was routed to its own reviewer, who re-scores the call blind and decides it.")
+ONLY_MANAGER_APPEAL = _("An appeal is decided by a manager who neither scored the call nor decided the dispute.")
+ONLY_MANAGERS_REASSIGN = _("Only a manager who had no hand in the call hands a dispute to another reviewer.")
 NO_CALIBRATION = _("Calibration sessions are created by QA and managers.")
+NO_CALIBRATION_POLICY = _("The calibration policy is changed by managers.")
 ONLY_FACILITATOR = _("Only the session's facilitator or a manager runs this session.")
 ONLY_PARTICIPANTS = _("Only the session's participants score its calls.")
 NO_SESSION = _("You are not taking part in this calibration session.")
+NO_CALIBRATION_PAGES = _("Your role does not take part in calibration sessions.")
 
 
 def own_agent_id(user) -> int | None:
@@ -88,6 +99,10 @@ def can_run_calibration(user) -> bool:
     return has_role(user, *CALIBRATION_RUNNER_ROLES)
 
 
+def can_edit_calibration_policy(user) -> bool:
+    return has_role(user, *CALIBRATION_POLICY_ROLES)
+
+
 def can_facilitate(session, user) -> bool:
     """The session's facilitator, or a manager; a proposal nobody facilitates yet, any runner."""
     if has_role(user, MANAGER, ADMIN):
@@ -95,6 +110,10 @@ def can_facilitate(session, user) -> bool:
     if session.facilitator_id is None:
         return can_run_calibration(user)
     return session.facilitator_id == user.pk
+
+
+def can_open_calibration(user) -> bool:
+    return bool(user.is_authenticated and has_role(user, *CALIBRATION_ROLES))
 
 
 def is_participant(session, user) -> bool:
@@ -156,9 +175,46 @@ def can_dispute(evaluation, user) -> bool:
     return is_own(user, evaluation)
 
 
+def _open_dispute(evaluation):
+    """The evaluation's open dispute (from prefetched disputes when there are any)."""
+    return next((d for d in evaluation.disputes.all() if d.status == "open"), None)
+
+
+def decide_refusal(evaluation, dispute, user) -> str | None:
+    """Why `user` may not decide `dispute` of `evaluation` (None when they may). Never the
+    evaluator or the agent. A level-1 dispute routed to a reviewer: that reviewer alone. An
+    appeal (level 2): a manager who is not the first decision's reviewer or decider. A level-1
+    dispute without a reviewer (nobody was eligible, or raised before routing): QA or a manager."""
+    if evaluation.evaluator_id == user.pk or is_own(user, evaluation):
+        return str(NOT_INVOLVED)
+    if dispute is not None and dispute.level == 2:
+        first = dispute.appeal_of
+        if not has_role(user, MANAGER) or user.pk in (first.reviewer_id, first.resolved_by_id):
+            return str(ONLY_MANAGER_APPEAL)
+        return None
+    if dispute is not None and dispute.reviewer_id is not None:
+        return None if dispute.reviewer_id == user.pk else str(ONLY_REVIEWER)
+    return None if is_resolver(user) else str(ONLY_RESOLVERS)
+
+
+def resolve_refusal(evaluation, user) -> str | None:
+    return decide_refusal(evaluation, _open_dispute(evaluation), user)
+
+
 def can_resolve(evaluation, user) -> bool:
-    """QA or a manager who neither scored the evaluation nor took the call."""
-    return is_resolver(user) and evaluation.evaluator_id != user.pk and not is_own(user, evaluation)
+    """Who decides the evaluation's open dispute: `decide_refusal` (one rule for pages, API and
+    services; with no open dispute, any resolver, and the state check answers)."""
+    return resolve_refusal(evaluation, user) is None
+
+
+def can_appeal(evaluation, user) -> bool:
+    """Appealing a dispute's decision is the evaluated agent's, like disputing."""
+    return is_own(user, evaluation)
+
+
+def can_reassign_reviewer(evaluation, user) -> bool:
+    """A manager (not the evaluator, not the agent) hands a dispute's re-score to someone else."""
+    return has_role(user, MANAGER, ADMIN) and evaluation.evaluator_id != user.pk and not is_own(user, evaluation)
 
 
 # What each rule about an evaluation answers the wrong person, on every surface.
@@ -168,13 +224,18 @@ REFUSALS: dict[Callable[..., bool], str] = {
     can_acknowledge: ONLY_EVALUATED_AGENT,
     can_dispute: ONLY_EVALUATED_AGENT,
     can_resolve: ONLY_RESOLVERS,
+    can_appeal: ONLY_EVALUATED_AGENT,
+    can_reassign_reviewer: ONLY_MANAGERS_REASSIGN,
 }
+# Rules whose refusal depends on the case: the specific reason is answered.
+_REFUSAL_OF: dict[Callable[..., bool], Callable[..., str | None]] = {can_resolve: resolve_refusal}
 
 
 def require(rule: Callable[..., bool], evaluation, user) -> None:
     """PermissionDenied with the rule's refusal unless `rule(evaluation, user)` (for services)."""
     if not rule(evaluation, user):
-        raise PermissionDenied(REFUSALS[rule])
+        explain = _REFUSAL_OF.get(rule)
+        raise PermissionDenied((explain(evaluation, user) if explain else None) or REFUSALS[rule])
 
 
 # --- the same rules for DRF ---------------------------------------------------------------------
@@ -187,6 +248,13 @@ class CanSeeEvaluations(BasePermission):
         return can_see_evaluations(request.user)
 
 
+class CanOpenCalibration(BasePermission):
+    message = NO_CALIBRATION_PAGES
+
+    def has_permission(self, request, view) -> bool:
+        return can_open_calibration(request.user)
+
+
 CanReadOrBuildScorecards = ReadOrWriteByRole.of(
     "CanReadOrBuildScorecards", readers=SCORECARD_READER_ROLES, writers=SCORECARD_BUILDER_ROLES, message=NO_SCORECARDS
 )
@@ -196,7 +264,11 @@ def _on_evaluation(name: str, rule: Callable[..., bool]) -> type[BasePermission]
     """A DRF object permission that asks `rule(evaluation, user)` and refuses as the service does."""
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return rule(obj, request.user)
+        allowed = rule(obj, request.user)
+        explain = _REFUSAL_OF.get(rule)
+        if not allowed and explain is not None:
+            self.message = explain(obj, request.user) or REFUSALS[rule]
+        return allowed
 
     return type(name, (BasePermission,), {"message": REFUSALS[rule], "has_object_permission": has_object_permission})
 
@@ -206,3 +278,5 @@ CanDeliverFeedback = _on_evaluation("CanDeliverFeedback", can_deliver_feedback)
 CanAcknowledge = _on_evaluation("CanAcknowledge", can_acknowledge)
 CanDispute = _on_evaluation("CanDispute", can_dispute)
 CanResolveDispute = _on_evaluation("CanResolveDispute", can_resolve)
+CanAppeal = _on_evaluation("CanAppeal", can_appeal)
+CanReassignReviewer = _on_evaluation("CanReassignReviewer", can_reassign_reviewer)

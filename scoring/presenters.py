@@ -260,10 +260,40 @@ def disputes_with_changes(evaluation: Evaluation, criteria: dict) -> list[Disput
     answers the resolver changed, read from the answers' history."""
     disputes = list(evaluation.disputes.all())
     adjusted = [d for d in disputes if d.status == DisputeStatus.ADJUSTED and d.resolved_at]
-    records = selectors.answer_changes(evaluation) if adjusted else []
+    # A decision records what it changed (DisputeChange); older ones are read from the history.
+    recorded = {d.pk: list(d.criterion_changes.all()) for d in adjusted}
+    records = selectors.answer_changes(evaluation) if any(not rows for rows in recorded.values()) else []
     for dispute in disputes:
-        dispute.changes = _changes(dispute, records, criteria) if dispute in adjusted else []
+        if dispute not in adjusted:
+            dispute.changes = []
+        elif recorded[dispute.pk]:
+            dispute.changes = _recorded_changes(recorded[dispute.pk], criteria)
+        else:
+            dispute.changes = _changes(dispute, records, criteria)
     return disputes
+
+
+@dataclass
+class _Stored:
+    value: int | None
+    is_na: bool
+
+
+def _recorded_changes(rows: list, criteria: dict) -> list[dict]:
+    items = []
+    for row in rows:
+        criterion = criteria.get(row.criterion_id)
+        if criterion is not None:
+            before = _Stored(row.before_value, row.before_na)
+            after = _Stored(row.after_value, row.after_na)
+            items.append(
+                {
+                    "criterion": criterion,
+                    "before": value_label(criterion, before),
+                    "after": value_label(criterion, after),
+                }
+            )
+    return items
 
 
 def _changes(dispute: Dispute, records: list, criteria: dict) -> list[dict]:

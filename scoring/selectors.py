@@ -99,6 +99,7 @@ def with_scorecard(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
         Prefetch("answers", queryset=Answer.objects.all()),
         "disputes__raised_by",
         "disputes__resolved_by",
+        "disputes__criterion_changes",
     )
 
 
@@ -194,8 +195,13 @@ def open_dispute(evaluation: Evaluation) -> Dispute | None:
 
 
 def open_disputes() -> QuerySet[Dispute]:
-    """Every open dispute, oldest first (resolvers see them all)."""
-    return Dispute.objects.select_related(*_DISPUTE_RELATED).filter(status=DisputeStatus.OPEN).order_by("raised_at")
+    """Every open dispute, oldest first (resolvers see them all), with its reviewer, re-score and
+    the decision an appeal is of."""
+    return (
+        Dispute.objects.select_related(*_DISPUTE_RELATED, "reviewer", "review", "appeal_of")
+        .filter(status=DisputeStatus.OPEN)
+        .order_by("raised_at")
+    )
 
 
 def resolved_disputes(limit: int = 20) -> QuerySet[Dispute]:

@@ -9,19 +9,21 @@ figures below are computed from them in Python (scoring/stats.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from monitoring.models import AssignmentReason
 
 from .models import SCORED, Answer, Evaluation, Kind
+from .models_calibration import DEFAULT_TOLERANCE, OPEN_STATUSES, CalibrationItem, SessionStatus
 from .stats import AlphaResult, IccResult, icc, krippendorff_alpha, mean_interval
-
-DEFAULT_TOLERANCE = 5  # points on the 0–100 total (DESIGN.md §4)
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,20 @@ def _second_evaluations(*, line: str | None):
     return qs
 
 
-def double_scored_pairs(*, line: str | None = None, last: int = 200) -> list[Pair]:
-    """The last `last` pairs by the second's submission, newest first (three queries)."""
+def double_scored_pairs(
+    *, line: str | None = None, last: int | None = 200, since=None, until=None, with_answers: bool = True
+) -> list[Pair]:
+    """The last `last` pairs by the second's submission (all of them for None; only seconds
+    submitted in [since, until) when given), newest first: three queries, two without the
+    criterion answers (`with_answers=False`, for figures on totals only)."""
     lob = ("call__line_of_business__code", "call__line_of_business__name", "submitted_at")
-    seconds = list(_second_evaluations(line=line).order_by("-submitted_at", "-pk").values(*FIELDS, *lob)[:last])
+    qs = _second_evaluations(line=line)
+    if since is not None:
+        qs = qs.filter(submitted_at__gte=since)
+    if until is not None:
+        qs = qs.filter(submitted_at__lt=until)
+    qs = qs.order_by("-submitted_at", "-pk").values(*FIELDS, *lob)
+    seconds = list(qs if last is None else qs[:last])
     if not seconds:
         return []
     firsts = {
@@ -109,6 +121,8 @@ def double_scored_pairs(*, line: str | None = None, last: int = 200) -> list[Pai
                 submitted_at=s["submitted_at"],
             )
         )
+    if not with_answers:
+        return pairs
     by_evaluation = {p.first_id: (p, 0) for p in pairs} | {p.second_id: (p, 1) for p in pairs}
     rows = Answer.objects.filter(evaluation_id__in=list(by_evaluation)).values_list(*ANSWER_FIELDS)
     for evaluation_id, scorecard_id, text, scale_max, value, is_na in rows:
@@ -157,7 +171,13 @@ class LineReliability:
     beyond_tolerance: list[Pair]
 
 
-def line_reliability(pairs: list[Pair], tolerance: float = DEFAULT_TOLERANCE) -> list[LineReliability]:
+def _on_totals(group: list[Pair]) -> tuple[AlphaResult, IccResult | None, MeanDifference]:
+    """Alpha (interval) and ICC(2,1) on the pairs' totals, and their mean |difference|."""
+    alpha = krippendorff_alpha([[p.first_total for p in group], [p.second_total for p in group]], "interval")
+    return alpha, _icc(group), _mean_abs([p.difference for p in group])
+
+
+def line_reliability(pairs: list[Pair], tolerance: float = float(DEFAULT_TOLERANCE)) -> list[LineReliability]:
     """Per line of business: alpha (interval) and ICC(2,1) on totals, mean |difference|, and the
     pairs whose totals differ by more than `tolerance` points (for the next calibration session)."""
     by_line: dict[tuple[str, str], list[Pair]] = defaultdict(list)
@@ -165,17 +185,9 @@ def line_reliability(pairs: list[Pair], tolerance: float = DEFAULT_TOLERANCE) ->
         by_line[(p.line_code, p.line_name)].append(p)
     out = []
     for (code, name), group in sorted(by_line.items(), key=lambda kv: kv[0][1]):
-        out.append(
-            LineReliability(
-                code=code,
-                name=name,
-                n=len(group),
-                alpha=krippendorff_alpha([[p.first_total for p in group], [p.second_total for p in group]], "interval"),
-                icc=_icc(group),
-                mean_abs_difference=_mean_abs([p.difference for p in group]),
-                beyond_tolerance=[p for p in group if abs(p.difference) > tolerance],
-            )
-        )
+        alpha, icc_, mean_abs = _on_totals(group)
+        beyond = [p for p in group if abs(p.difference) > tolerance]
+        out.append(LineReliability(code, name, len(group), alpha, icc_, mean_abs, beyond))
     return out
 
 
@@ -244,7 +256,7 @@ def evaluator_pair_reliability(pairs: list[Pair]) -> list[EvaluatorPairReliabili
     return sorted(out, key=lambda r: (-r.mean_abs_difference, r.a.name, r.b.name))
 
 
-def disagreeing_call_ids(*, line: str | None, since, until, tolerance: float = DEFAULT_TOLERANCE) -> list[int]:
+def disagreeing_call_ids(*, line: str | None, since, until, tolerance: float = float(DEFAULT_TOLERANCE)) -> list[int]:
     """Calls whose double-scored pair (second submitted in [since, until)) lies more than
     `tolerance` points apart: proposed for the next calibration session."""
     seconds = _second_evaluations(line=line).filter(submitted_at__gte=since, submitted_at__lt=until)
@@ -256,3 +268,79 @@ def disagreeing_call_ids(*, line: str | None, since, until, tolerance: float = D
         ).values_list("call_id", "version_id", "total")
     )
     return sorted({c for c, v, t in rows if (c, v) in firsts and abs(float(t) - float(firsts[(c, v)])) > tolerance})
+
+
+# --- the trend: the same figures month by month ---------------------------------------------
+
+TREND_MONTHS = 6
+
+
+@dataclass
+class MonthReliability:
+    month: dt.date  # its first day (the center's calendar)
+    n: int
+    alpha: AlphaResult
+    icc: IccResult | None
+    mean_abs_difference: MeanDifference
+
+
+@dataclass
+class LineTrend:
+    code: str
+    name: str
+    months: list[MonthReliability]  # oldest first, one per month of the window, empty ones too
+
+
+def trend_months(today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
+    """The first days of the last `months` calendar months up to `today`'s, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - months + 1, index + 1)]
+
+
+def reliability_trend(*, line: str | None = None, months: int = TREND_MONTHS, today=None) -> list[LineTrend]:
+    """Per line of business, month by month: alpha (interval) and ICC(2,1) on totals and the mean
+    |difference|, each over the pairs whose second was submitted in that month (the center's
+    time zone), for the last `months` months up to this one. Two queries whatever the pairs."""
+    starts = trend_months(today or timezone.localdate(), months)
+    since = dt.datetime.combine(starts[0], dt.time.min, tzinfo=timezone.get_current_timezone())
+    groups: dict[tuple[str, str], dict[dt.date, list[Pair]]] = defaultdict(lambda: defaultdict(list))
+    for p in double_scored_pairs(line=line, last=None, since=since, with_answers=False):
+        local = timezone.localtime(p.submitted_at)
+        groups[(p.line_code, p.line_name)][dt.date(local.year, local.month, 1)].append(p)
+    out = []
+    for (code, name), by_month in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        rows = [MonthReliability(m, len(by_month[m]), *_on_totals(by_month[m])) for m in starts]
+        out.append(LineTrend(code, name, rows))
+    return out
+
+
+# --- where a disagreeing call went --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionOfCall:
+    id: int
+    title: str
+    status: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return SessionStatus(self.status).label
+
+
+def sessions_of_calls(call_ids: Iterable[int]) -> dict[int, SessionOfCall]:
+    """Each call's latest calibration session that was not cancelled (one query)."""
+    rows = (
+        CalibrationItem.objects.filter(call_id__in=set(call_ids))
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .order_by("call_id", "-session_id")
+        .values_list("call_id", "session_id", "session__title", "session__status")
+    )
+    out: dict[int, SessionOfCall] = {}
+    for call_id, session_id, title, status in rows:
+        out.setdefault(call_id, SessionOfCall(session_id, title, status))
+    return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import disputes, evaluations, reliability, start
+from .views import calibration, calibration_policy, disputes, evaluations, reliability, start
 
 urlpatterns = [
     path("calls/<int:call_id>/evaluate/", start.evaluation_start, name="evaluation-start"),
@@ -11,7 +11,25 @@ urlpatterns = [
     path("evaluations/<int:pk>/feedback/", evaluations.evaluation_feedback, name="evaluation-feedback"),
     path("evaluations/<int:pk>/acknowledge/", evaluations.evaluation_acknowledge, name="evaluation-acknowledge"),
     path("evaluations/<int:pk>/dispute/", evaluations.evaluation_dispute, name="evaluation-dispute"),
+    path("evaluations/<int:pk>/appeal/", evaluations.evaluation_appeal, name="evaluation-appeal"),
     path("evaluations/<int:pk>/resolve/", disputes.evaluation_resolve, name="evaluation-resolve"),
     path("disputes/", disputes.dispute_list, name="dispute-list"),
+    path("disputes/<int:pk>/reassign/", disputes.dispute_reassign, name="dispute-reassign"),
     path("reliability/", reliability.reliability, name="reliability"),
+    path("reliability/propose/", reliability.reliability_propose, name="reliability-propose"),
+    path("calibration/policy/", calibration_policy.calibration_policy, name="calibration-policy"),
+    path("calibration/", calibration.calibration_list, name="calibration-list"),
+    path("calibration/new/", calibration.calibration_new, name="calibration-new"),
+    path("calibration/<int:pk>/", calibration.calibration_detail, name="calibration-detail"),
+    path("calibration/<int:pk>/edit/", calibration.calibration_edit, name="calibration-edit"),
+    *(
+        path(f"calibration/<int:pk>/{step}/", calibration.calibration_step, {"step": step}, name=f"calibration-{step}")
+        for step in calibration.STEPS
+    ),
+    path("calibration/items/<int:pk>/score/", calibration.calibration_item_score, name="calibration-item-score"),
+    path(
+        "calibration/items/<int:pk>/consensus/",
+        calibration.calibration_item_consensus,
+        name="calibration-item-consensus",
+    ),
 ]

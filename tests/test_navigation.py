@@ -29,10 +29,12 @@ class MenuTests(Personas):
                 "dispute-list",
                 "team-list",
                 "performance-list",
+                "appraisal-me",
                 "agent-list",
                 "report-list",
                 "scorecard-list",
                 "reliability",
+                "calibration-list",
             ],
         )
         self.assertEqual(
@@ -45,6 +47,7 @@ class MenuTests(Personas):
                 "evaluation-list",
                 "team-list",
                 "performance-list",
+                "appraisal-me",
                 "agent-list",
                 "report-list",
                 "scorecard-list",

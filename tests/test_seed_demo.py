@@ -44,7 +44,7 @@ def fingerprint() -> list[tuple]:
 def wipe() -> None:
     from monitoring.models import Assignment
     from reports.models import Adjustment, GeneratedReport, MonthClose
-    from scoring.models import Answer, Dispute, Evaluation, Scorecard
+    from scoring.models import Answer, CalibrationSession, Dispute, Evaluation, Scorecard
 
     # What seed_demo's reports step made: frozen results protect their agents (a paid month).
     Adjustment.objects.all().delete()
@@ -53,6 +53,7 @@ def wipe() -> None:
     Dispute.objects.all().delete()
     Answer.objects.all().delete()
     Evaluation.objects.all().delete()
+    CalibrationSession.objects.all().delete()  # its calls, consensus answers and participants protect
     Assignment.objects.all().delete()
     Scorecard.objects.all().delete()
     Call.objects.all().delete()
@@ -169,11 +170,25 @@ def test_it_refuses_fewer_agents_than_teams(db):
     assert not Agent.objects.exists()
 
 
+def calibration_fingerprint() -> list[tuple]:
+    """The calibration demo (scoring/demo_calibration.py): sessions, what was scored in them, and
+    the double-scored pairs' totals (times are anchored to the present, so left out)."""
+    from scoring.models import CalibrationItem, Evaluation
+
+    items = CalibrationItem.objects.order_by("session__week_start", "session__title", "position")
+    scores = Evaluation.objects.filter(kind="calibration").order_by("call__external_id", "evaluator__username")
+    return list(items.values_list("session__title", "session__status", "call__external_id", "consensus_total")) + list(
+        scores.values_list("call__external_id", "evaluator__username", "total")
+    )
+
+
 def test_the_same_seed_gives_the_same_calls(seeded):
-    first = fingerprint()
+    first, calibration = fingerprint(), calibration_fingerprint()
+    assert calibration
     wipe()
     seed()
     assert fingerprint() == first
+    assert calibration_fingerprint() == calibration
     wipe()
     seed(seed=2)
     assert fingerprint() != first

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring.models import Assignment, AssignmentStatus, Call
+from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
 from qa_platform.roles import routing_role, user_roles
 from scoring.models import Evaluation
 
@@ -92,6 +92,12 @@ def assignment_reassign(*, assignment: Assignment, to, by) -> Assignment:
         raise PermissionDenied(refusal)
     if assignment.status != AssignmentStatus.OPEN:
         raise ValidationError({"assignment": _("Only open assignments can be reassigned.")})
+    if assignment.reason == AssignmentReason.DISPUTE_REVIEW:
+        # A dispute's blind re-score goes only to an eligible, calibrated QA: handed over by a
+        # manager from the dispute (scoring.services.dispute_reassign_reviewer), never here.
+        raise ValidationError(
+            {"assignment": _("A dispute's re-score is handed to another reviewer from the disputes page.")}
+        )
     if assignment.started_at is not None:
         raise ValidationError({"assignment": _("The evaluator has already started scoring this call.")})
     to_roles = user_roles(to)

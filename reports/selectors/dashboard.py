@@ -230,35 +230,43 @@ def by_csat(evaluations: QuerySet[Evaluation]) -> list[GroupRow]:
     return [GroupRow(key=v, label=str(v), stats=found.get(v, empty)) for v in range(1, 6)]
 
 
-def feedback_sla(user, scope: Scope, period: Period) -> FeedbackSla:
-    """Evaluations submitted in the month with a feedback deadline: met, late, waiting. One query."""
-    qs = Evaluation.objects.filter(
-        _scope_filter(scope, "call__"),
-        reach(user),
+# The feedback SLA rule, once (dashboard, summaries, evaluator appraisal): regular evaluations
+# submitted in the window with a feedback deadline; met = delivered on or before it.
+def feedback_due(start: dt.datetime, end: dt.datetime) -> Q:
+    return Q(
         kind=Kind.REGULAR,
         status__in=SCORED,
-        submitted_at__gte=period.start,
-        submitted_at__lt=period.end,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
         feedback_due_at__isnull=False,
     )
-    on_time = Q(feedback_delivered_at__isnull=False, feedback_delivered_at__lte=F("feedback_due_at"))
-    late = Q(feedback_delivered_at__isnull=False, feedback_delivered_at__gt=F("feedback_due_at"))
-    row = qs.aggregate(
-        due=Count("pk"),
-        met=Count("pk", filter=on_time),
-        late=Count("pk", filter=late),
-        waiting=Count("pk", filter=Q(feedback_delivered_at__isnull=True)),
-    )
-    return FeedbackSla(**row)
+
+
+_DELIVERED = Q(feedback_delivered_at__isnull=False)
+# Aggregates giving `FeedbackSla(**row)` (aggregate() or values().annotate()).
+FEEDBACK_SLA_COUNTS = {
+    "due": Count("pk"),
+    "met": Count("pk", filter=_DELIVERED & Q(feedback_delivered_at__lte=F("feedback_due_at"))),
+    "late": Count("pk", filter=_DELIVERED & Q(feedback_delivered_at__gt=F("feedback_due_at"))),
+    "waiting": Count("pk", filter=Q(feedback_delivered_at__isnull=True)),
+}
+
+
+def feedback_sla(user, scope: Scope, period: Period) -> FeedbackSla:
+    """Evaluations submitted in the month with a feedback deadline: met, late, waiting. One query."""
+    qs = Evaluation.objects.filter(_scope_filter(scope, "call__"), reach(user), feedback_due(period.start, period.end))
+    return FeedbackSla(**qs.aggregate(**FEEDBACK_SLA_COUNTS))
 
 
 def dispute_figures(user, scope: Scope, period: Period) -> DisputeFigures:
-    """Disputes raised in the month and those resolved in it (overturned = ADJUSTED). One query."""
+    """First-level disputes raised in the month and those decided in it (overturned = ADJUSTED).
+    An appeal is the same dispute's second stage: the disputes page reports the final outcomes
+    (scoring.selectors_disputes). One query."""
     start, end = period.start, period.end
     raised = Q(raised_at__gte=start, raised_at__lt=end)
     resolved = Q(resolved_at__gte=start, resolved_at__lt=end) & ~Q(status=DisputeStatus.OPEN)
     qs = Dispute.objects.filter(
-        _scope_filter(scope, "evaluation__call__"), reach(user, "evaluation__"), raised | resolved
+        _scope_filter(scope, "evaluation__call__"), reach(user, "evaluation__"), raised | resolved, level=1
     )
     row = qs.aggregate(
         opened=Count("pk", filter=raised),

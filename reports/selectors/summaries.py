@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from monitoring.selectors import Period
@@ -32,7 +32,7 @@ from planning.selectors.progress import (
 from qa_platform.roles import CENTER_WIDE_ROLES, MANAGER, user_roles
 from scoring.models import SCORED, Dispute, DisputeStatus, Evaluation, Kind
 
-from .dashboard import DisputeFigures, FeedbackSla
+from .dashboard import FEEDBACK_SLA_COUNTS, DisputeFigures, FeedbackSla, feedback_due
 from .qa import SCORE_STATS, Mean, Scope, evaluations_in, lost_points, mean_from, summary
 
 FINDINGS = 10
@@ -63,21 +63,7 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def feedback_between(start: dt.datetime, end: dt.datetime) -> FeedbackSla:
     """Regular evaluations submitted in [start, end) with a feedback deadline: met (delivered on
     or before it), late, waiting. One query."""
-    on_time = Q(feedback_delivered_at__isnull=False, feedback_delivered_at__lte=F("feedback_due_at"))
-    late = Q(feedback_delivered_at__isnull=False, feedback_delivered_at__gt=F("feedback_due_at"))
-    row = Evaluation.objects.filter(
-        kind=Kind.REGULAR,
-        status__in=SCORED,
-        submitted_at__gte=start,
-        submitted_at__lt=end,
-        feedback_due_at__isnull=False,
-    ).aggregate(
-        due=Count("pk"),
-        met=Count("pk", filter=on_time),
-        late=Count("pk", filter=late),
-        waiting=Count("pk", filter=Q(feedback_delivered_at__isnull=True)),
-    )
-    return FeedbackSla(**row)
+    return FeedbackSla(**Evaluation.objects.filter(feedback_due(start, end)).aggregate(**FEEDBACK_SLA_COUNTS))
 
 
 def disputes_between(start: dt.datetime, end: dt.datetime) -> DisputeFigures:

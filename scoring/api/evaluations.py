@@ -8,6 +8,8 @@ PermissionDenied → 403, IllegalTransition → 409, ValidationError → 400 wit
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,8 +24,10 @@ from ..filters import EvaluationFilter
 from ..models import Evaluation, Status
 from ..permissions import (
     CanAcknowledge,
+    CanAppeal,
     CanDeliverFeedback,
     CanDispute,
+    CanReassignReviewer,
     CanResolveDispute,
     CanSeeEvaluations,
     IsEvaluator,
@@ -39,6 +43,7 @@ from ..serializers.evaluations import (
     EvaluationDetailSerializer,
     EvaluationListSerializer,
     EvaluationStartSerializer,
+    ReassignReviewerInputSerializer,
     ResolveInputSerializer,
     SubmitInputSerializer,
 )
@@ -238,16 +243,61 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanDispute])
     def dispute(self, request, pk=None):
-        """The evaluated agent disputes delivered feedback, saying why (at least 10 characters)."""
+        """The evaluated agent disputes delivered feedback, saying why (at least 10 characters) and
+        optionally proposing a score; the dispute is routed to an independent reviewer."""
         evaluation = self.get_object()
         data = self._input(DisputeInputSerializer)
-        dispute = services.evaluation_dispute(evaluation=evaluation, by=request.user, reason=data["reason"])
+        dispute = services.evaluation_dispute(
+            evaluation=evaluation, by=request.user, reason=data["reason"], proposed_total=data.get("proposed_total")
+        )
         return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="The agent appeals the dispute's decision",
+        description="Once, after a first-level decision: a level-2 dispute decided by a manager who neither "
+        "scored the call nor reviewed or decided the first dispute. The evaluation is disputed again meanwhile.",
+        request=DisputeInputSerializer,
+        responses={201: DisputeSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[*BASE_PERMISSIONS, CanAppeal])
+    def appeal(self, request, pk=None):
+        evaluation = self.get_object()
+        data = self._input(DisputeInputSerializer)
+        dispute = services.evaluation_appeal(
+            evaluation=evaluation, by=request.user, reason=data["reason"], proposed_total=data.get("proposed_total")
+        )
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Hand the open dispute's re-score to another reviewer",
+        description="A manager (not the evaluator or the agent) hands a level-1 dispute's blind re-score to "
+        "another eligible QA auditor before it is submitted; an unsubmitted re-score is discarded.",
+        request=ReassignReviewerInputSerializer,
+        responses={200: DisputeSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="reassign-reviewer",
+        permission_classes=[*BASE_PERMISSIONS, CanReassignReviewer],
+    )
+    def reassign_reviewer(self, request, pk=None):
+        evaluation = self.get_object()
+        data = self._input(ReassignReviewerInputSerializer)
+        dispute = selectors.open_dispute(evaluation)
+        if dispute is None:
+            raise services.IllegalTransition(_("This evaluation has no open dispute."))
+        to = get_user_model().objects.filter(username=data["reviewer"]).first()
+        dispute = services.dispute_reassign_reviewer(dispute=dispute, to=to, by=request.user)
+        return Response(DisputeSerializer(dispute).data)
+
+    @extend_schema(
         summary="Resolve the open dispute",
-        description="QA or a manager other than the original evaluator upholds the score or adjusts answers; an "
-        "adjustment re-scores with the formula and the original total stays on the dispute and in history.",
+        description="Decides the open dispute: upheld (the score stands) or adjusted (re-scored with the formula; "
+        "the original total stays on the dispute and in history). A dispute routed to a reviewer is decided by "
+        "that reviewer once their blind re-score is submitted; `adjusted` then applies the re-score's answers, "
+        "with any `answers` sent on top. An appeal is decided by a manager who took no part. A dispute nobody was "
+        "eligible to review: QA or a manager other than the evaluator. Never the evaluator or the agent.",
         request=RESOLVE_INPUT,
         responses={200: EvaluationDetailSerializer, **ERRORS},
     )

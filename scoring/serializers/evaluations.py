@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -12,7 +14,7 @@ from qa_platform.schema import NOT_BLANK
 from qa_platform.serializers import InputSerializer, StrictCharField, StrictRegexField
 
 from .. import formula
-from ..models import Answer, Dispute, DisputeStatus, Evaluation, Kind, Method
+from ..models import Answer, Dispute, DisputeChange, DisputeStatus, Evaluation, Kind, Method
 from ..services import evaluation_score
 from ..services.answers import MAX_OFFSET_SECONDS
 from .score import ExplainSerializer, explain
@@ -62,23 +64,44 @@ class EvaluationAnswerSerializer(serializers.ModelSerializer):
         fields = ["criterion", "value", "na", "comment", "time_offset"]
 
 
+class DisputeChangeSerializer(serializers.ModelSerializer):
+    criterion = serializers.IntegerField(source="criterion_id")
+
+    class Meta:
+        model = DisputeChange
+        fields = ["criterion", "before_value", "before_na", "after_value", "after_na"]
+
+
 class DisputeSerializer(serializers.ModelSerializer):
+    """A dispute (level 1) or an appeal of its decision (level 2, `appeal_of`). `reviewer` is the
+    auditor a level-1 dispute was routed to (null: nobody was eligible, a manager decides);
+    `changes` are the answers the decision changed."""
+
     raised_by = serializers.CharField(source="raised_by.username")
     resolved_by = serializers.CharField(source="resolved_by.username", allow_null=True, default=None)
+    reviewer = serializers.CharField(source="reviewer.username", allow_null=True, default=None)
+    appeal_of = serializers.IntegerField(source="appeal_of_id", allow_null=True)
+    changes = DisputeChangeSerializer(source="criterion_changes", many=True, read_only=True)
 
     class Meta:
         model = Dispute
         fields = [
             "id",
+            "level",
+            "appeal_of",
             "status",
             "reason",
+            "proposed_total",
             "raised_by",
             "raised_at",
+            "reviewer",
+            "review_due_at",
             "resolution",
             "resolved_by",
             "resolved_at",
             "original_total",
             "adjusted_total",
+            "changes",
         ]
 
 
@@ -234,6 +257,19 @@ class DisputeInputSerializer(serializers.Serializer):
         },
         help_text=_("Why the score is wrong: at least 10 characters."),
     )
+    proposed_total = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+        help_text=_("The score the agent thinks is right, 0–100 (optional)."),
+    )
+
+
+class ReassignReviewerInputSerializer(serializers.Serializer):
+    reviewer = StrictCharField(help_text=_("Username of an eligible QA auditor (no hand in the call)."))
 
 
 def _resolve_reason() -> serializers.CharField:

@@ -1,7 +1,8 @@
 """Writes for scoring (DESIGN.md §2), one module per sub-domain: `scorecards` (versions built,
 published, copied), `answers` (parsed, checked, scored), `start` (an evaluation opened from a call
 or an assignment: at most one regular evaluation per call), `evaluations` (autosave, submit,
-feedback, acknowledgement), `disputes` (raised and resolved), `reminders` (the feedback deadline), `calibration`
+feedback, acknowledgement), `disputes` (raised, decided, appealed), `dispute_review` (a dispute
+routed to an independent reviewer, blind), `reminders` (the feedback deadline), `calibration`
 (sessions proposed, scored blind, revealed, agreed and closed).
 
 Lifecycle: assigned → in progress (draft autosaved) → submitted → feedback delivered →
@@ -20,6 +21,7 @@ from .answers import MAX_OFFSET_SECONDS, AnswerInput, evaluation_score, parse_an
 from .calibration import (
     calibration_cancel,
     calibration_close,
+    calibration_propose_call,
     calibration_propose_week,
     calibration_record_consensus,
     calibration_reveal,
@@ -28,7 +30,9 @@ from .calibration import (
     calibration_session_open,
     calibration_start_scoring,
 )
-from .disputes import evaluation_dispute, evaluation_resolve_dispute
+from .calibration_policy import calibration_policy_update
+from .dispute_review import dispute_reassign_reviewer, eligible_reviewers
+from .disputes import evaluation_appeal, evaluation_dispute, evaluation_resolve_dispute
 from .evaluations import (
     evaluation_acknowledge,
     evaluation_deliver_feedback,
@@ -52,6 +56,7 @@ from .start import (
     evaluation_start,
     evaluation_start_from_assignment,
     open_double_scoring_assignment,
+    open_secondary_assignment,
     regular_start_conflict,
 )
 
@@ -64,6 +69,8 @@ __all__ = [
     "StartConflict",
     "calibration_cancel",
     "calibration_close",
+    "calibration_policy_update",
+    "calibration_propose_call",
     "calibration_propose_week",
     "calibration_record_consensus",
     "calibration_reveal",
@@ -72,6 +79,9 @@ __all__ = [
     "calibration_session_open",
     "calibration_start_scoring",
     "current_version_for_call",
+    "dispute_reassign_reviewer",
+    "eligible_reviewers",
+    "evaluation_appeal",
     "evaluation_acknowledge",
     "evaluation_deliver_feedback",
     "evaluation_dispute",
@@ -84,6 +94,7 @@ __all__ = [
     "evaluation_submit",
     "feedback_reminders_send",
     "open_double_scoring_assignment",
+    "open_secondary_assignment",
     "parse_answers",
     "regular_start_conflict",
     "scorecard_create",

@@ -43,6 +43,7 @@ from ..models import (
     SessionStatus,
     Status,
 )
+from ..models_calibration import OPEN_STATUSES
 from .answers import AnswerInput
 from .scorecards import current_version_for_call
 
@@ -454,7 +455,7 @@ def calibration_propose_week(*, week_start: dt.date) -> list[CalibrationSession]
         people = _default_participants(line, calls)
         with transaction.atomic():
             session = CalibrationSession.objects.create(
-                title=_("%(line)s calibration, week of %(week)s") % {"line": line.name, "week": monday.isoformat()},
+                title=_proposal_title(line, monday),
                 line_of_business=line,
                 week_start=monday,
                 tolerance=policy.tolerance,
@@ -464,3 +465,63 @@ def calibration_propose_week(*, week_start: dt.date) -> list[CalibrationSession]
             _add_participants(session, people)
         created.append(session)
     return created
+
+
+# --- a call proposed by hand (the reliability page) ------------------------------------------
+
+
+def _proposal_title(line: LineOfBusiness, monday: dt.date) -> str:
+    return _("%(line)s calibration, week of %(week)s") % {"line": line.name, "week": monday.isoformat()}
+
+
+def calibration_propose_call(*, call: Call, by, reason: str = ItemReason.DISAGREEMENT) -> CalibrationItem:
+    """Add `call` to the next session of its line that is still proposed (the latest such
+    proposal), or, when the line has none, to a new proposal for the current week with the
+    weekly job's participants. For QA and managers, e.g. a double-scored pair that disagreed
+    beyond tolerance. Refused (409) for a call already in a session under way (proposed, scoring
+    or revealed) and when the session already has its maximum of calls."""
+    if not permissions.can_run_calibration(by):
+        raise PermissionDenied(permissions.NO_CALIBRATION)
+    if reason not in ItemReason.values:
+        raise ValidationError({"reason": _("Unknown reason '%(r)s'.") % {"r": reason}})
+    _check_call(call, field="call")
+    with transaction.atomic():
+        # The call's row lock makes two proposals of it (a double click) one after the other:
+        # the second sees the first's item and is refused.
+        call = Call.objects.select_for_update().select_related("line_of_business", "agent").get(pk=call.pk)
+        existing = (
+            CalibrationItem.objects.filter(call=call, session__status__in=OPEN_STATUSES)
+            .select_related("session")
+            .first()
+        )
+        if existing is not None:
+            raise IllegalTransition(
+                _("Call %(call)s is already in the calibration session “%(title)s” (%(status)s).")
+                % {"call": call, "title": existing.session.title, "status": existing.session.get_status_display()}
+            )
+        line = call.line_of_business
+        session = (
+            CalibrationSession.objects.select_for_update()
+            .filter(line_of_business=line, status=SessionStatus.PROPOSED)
+            .order_by("-week_start", "-pk")
+            .first()
+        )
+        if session is None:
+            today = timezone.localdate()
+            monday = today - dt.timedelta(days=today.weekday())
+            session = CalibrationSession.objects.create(
+                title=_proposal_title(line, monday)[:160],
+                line_of_business=line,
+                week_start=monday,
+                tolerance=CalibrationPolicy.current().tolerance,
+                created_by=by,
+            )
+            _add_participants(session, _default_participants(line, [call]))
+        elif session.items.count() >= MAX_CALLS:
+            raise IllegalTransition(
+                _("“%(title)s” already has %(n)s calls; open it or take a call out first.")
+                % {"title": session.title, "n": MAX_CALLS}
+            )
+        _check_people([p.user for p in session.participants.select_related("user__agent")], [call])
+        _add_items(session, [(call, reason)])
+        return session.items.select_related("session").get(call=call)

@@ -7,7 +7,9 @@ regular evaluation of a call therefore ends in one of four ways:
 - the evaluator already has one (a draft re-opened, a double click, a page reloaded): it is
   returned, not created (`created` is False: the API answers 200, the page goes to it);
 - the evaluator holds an open double-scoring assignment of the call: they score that blind
-  second copy, a calibration evaluation that never counts and never reaches the agent;
+  second copy, a calibration evaluation that never counts and never reaches the agent; or an
+  open dispute re-score assignment: they score the blind review of the dispute (`Kind.REVIEW`,
+  tied to the dispute as `Dispute.review`), which never counts or reaches the agent either;
 - someone else has the call's regular evaluation, or holds its open primary assignment:
   refused with `IllegalTransition` (409) naming that evaluation or assignment. Managers too —
   a manager who wants the call reassigns the assignment to themselves first (planning's
@@ -36,6 +38,7 @@ from qa_platform.errors import IllegalTransition, is_lost_race
 
 from .. import permissions, selectors
 from ..models import Evaluation, Kind, Method, ScorecardVersion, Status
+from .dispute_review import dispute_link_review
 from .scorecards import current_version_for_call
 
 
@@ -111,6 +114,18 @@ def open_double_scoring_assignment(*, call: Call, by) -> Assignment | None:
     ).first()
 
 
+# The kind of evaluation each second-look assignment is scored as: never counted, never delivered.
+SECONDARY_KINDS = {AssignmentReason.DOUBLE_SCORING: Kind.CALIBRATION, AssignmentReason.DISPUTE_REVIEW: Kind.REVIEW}
+
+
+def open_secondary_assignment(*, call: Call, by) -> Assignment | None:
+    """`by`'s open double-scoring or dispute re-score assignment of `call`: what a regular start
+    of it opens instead (blind: the call's other evaluations stay out of sight)."""
+    return Assignment.objects.filter(
+        call=call, evaluator=by, status=AssignmentStatus.OPEN, reason__in=list(SECONDARY_KINDS)
+    ).first()
+
+
 def evaluation_get_or_start(
     *,
     call: Call,
@@ -140,9 +155,9 @@ def evaluation_get_or_start(
     if is_private_line(call.line):
         raise ValidationError({"call": _("This call is on a private line, which is never monitored.")})
     if kind == Kind.REGULAR and assignment is None:
-        double = open_double_scoring_assignment(call=call, by=by)
-        if double is not None:
-            kind, assignment = Kind.CALIBRATION, double
+        secondary = open_secondary_assignment(call=call, by=by)
+        if secondary is not None:
+            kind, assignment = SECONDARY_KINDS[secondary.reason], secondary
     existing = selectors.own_evaluation_of(call, by, kind=kind)
     if existing:
         return existing, False
@@ -160,6 +175,11 @@ def evaluation_get_or_start(
                 .exclude(reason__in=SECONDARY_REASONS)
                 .first()
             )
+    if kind == Kind.REVIEW and version is None:
+        # A dispute's re-score is scored on the disputed evaluation's scorecard version, so the
+        # two compare criterion by criterion.
+        disputed = Evaluation.objects.filter(call=call, kind=Kind.REGULAR).select_related("version").first()
+        version = disputed.version if disputed is not None else None
     version = version or current_version_for_call(call)
     try:
         evaluation = _create(
@@ -189,11 +209,13 @@ def _create(*, call, by, role, method, kind, assignment, version) -> Evaluation:
             assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
             if assignment.evaluator_id != by.pk:
                 raise PermissionDenied(_("This assignment was handed to someone else."))
+            if assignment.status != AssignmentStatus.OPEN and kind == Kind.REVIEW:
+                raise IllegalTransition(_("This re-score assignment is no longer open."))
             if assignment.started_at is None:
                 # Written down in monitoring (with history), so a reassignment knows scoring began.
                 assignment.started_at = now
                 assignment.save(update_fields=["started_at"])
-        return Evaluation.objects.create(
+        evaluation = Evaluation.objects.create(
             call=call,
             agent_id=call.agent_id,
             evaluator=by,
@@ -205,6 +227,9 @@ def _create(*, call, by, role, method, kind, assignment, version) -> Evaluation:
             status=Status.IN_PROGRESS,
             started_at=now,
         )
+        if kind == Kind.REVIEW and assignment is not None:
+            dispute_link_review(assignment=assignment, evaluation=evaluation)
+        return evaluation
 
 
 def evaluation_start(
@@ -232,8 +257,8 @@ def evaluation_start_from_assignment(*, assignment: Assignment, by) -> Evaluatio
     existing = Evaluation.objects.filter(assignment=assignment).first()
     if existing:
         return existing
-    # A double-scoring pick is a reliability check: it never counts toward the agent's
-    # performance and is never delivered to the agent (DESIGN.md §4), so it is scored as a
-    # calibration evaluation.
-    kind = Kind.CALIBRATION if assignment.reason == AssignmentReason.DOUBLE_SCORING else Kind.REGULAR
+    # A double-scoring pick is a reliability check, a dispute's re-score an independent second
+    # opinion: neither counts toward the agent's performance nor reaches the agent (DESIGN.md
+    # §4), so they are scored as a calibration and a review evaluation.
+    kind = SECONDARY_KINDS.get(assignment.reason, Kind.REGULAR)
     return evaluation_start(call=assignment.call, by=by, kind=kind, assignment=assignment)

@@ -20,11 +20,12 @@ from qa_platform.permissions import role_required
 from qa_platform.roles import AGENT, ROLE_LABELS, user_roles
 
 from .. import presenters, selectors, services
-from ..forms import DisputeForm
-from ..models import DisputeStatus, Evaluation, Status
+from ..forms import AppealForm, DisputeForm
+from ..models import DisputeStatus, Evaluation, Kind, Status
 from ..permissions import (
     EVALUATION_ROLES,
     can_acknowledge,
+    can_appeal,
     can_deliver_feedback,
     can_resolve,
     can_score,
@@ -66,6 +67,24 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
     return context
 
 
+def _appealable(evaluation: Evaluation, user) -> bool:
+    """The agent may appeal a first-level decision once (disputes prefetched)."""
+    if evaluation.status != Status.RESOLVED or not can_appeal(evaluation, user):
+        return False
+    disputes = list(evaluation.disputes.all())
+    return any(d.level == 1 and d.status != DisputeStatus.OPEN for d in disputes) and not any(
+        d.level == 2 for d in disputes
+    )
+
+
+def _review_to_decide(evaluation: Evaluation, user):
+    """For a reviewer's submitted blind re-score: the dispute it was for, while still open."""
+    if evaluation.kind != Kind.REVIEW or evaluation.is_draft or evaluation.evaluator_id != user.pk:
+        return None
+    dispute = getattr(evaluation, "reviewed_dispute", None)
+    return dispute if dispute is not None and dispute.status == DisputeStatus.OPEN else None
+
+
 def _actions_context(request, evaluation: Evaluation) -> dict:
     """What the actions panel (_evaluation_actions.html) offers the requesting user."""
     user = request.user
@@ -77,6 +96,9 @@ def _actions_context(request, evaluation: Evaluation) -> dict:
         "can_resolve": evaluation.status == Status.DISPUTED and can_resolve(evaluation, user),
         "is_resolver_role": is_resolver(user),
         "dispute_form": DisputeForm(),
+        "can_appeal": _appealable(evaluation, user),
+        "appeal_form": AppealForm(),
+        "review_to_decide": _review_to_decide(evaluation, user),
     }
 
 
@@ -88,7 +110,9 @@ def evaluation_detail(request, pk: int):
     return render(request, "scoring/evaluation_detail.html", _detail_context(request, evaluation))
 
 
-def _act(request, pk: int, step, success: str, *, form=None, in_place: bool = False, **data):
+def _act(
+    request, pk: int, step, success: str, *, form=None, form_name: str = "dispute_form", in_place: bool = False, **data
+):
     """Take a lifecycle step from a page form, `step(evaluation=, by=, **data)`: success → a
     redirect with a message; a refusal → the evaluation page again, with the reason (under the
     form's field where it has one) and the matching status.
@@ -104,7 +128,7 @@ def _act(request, pk: int, step, success: str, *, form=None, in_place: bool = Fa
         messages.success(request, success)
         return redirect("evaluation-detail", pk=pk)
     evaluation = selectors.evaluation_for_page(request.user, pk)  # fresh state after the refusal
-    extra = {"dispute_form": form} if form is not None else {}
+    extra = {form_name: form} if form is not None else {}
     return render(
         request, "scoring/evaluation_detail.html", _detail_context(request, evaluation, **extra), status=outcome.status
     )
@@ -150,8 +174,35 @@ def evaluation_dispute(request, pk: int):
     # The service owns the rule on the reason; its message lands under the field.
     form = DisputeForm(request.POST)
     form.is_valid()
-    sent = _("Your dispute was sent. An auditor who did not score this call will review it.")
-    return _act(request, pk, services.evaluation_dispute, sent, form=form, reason=request.POST.get("reason", ""))
+    sent = _("Your dispute was sent. An auditor who did not score this call will score it again and decide.")
+    return _act(
+        request,
+        pk,
+        services.evaluation_dispute,
+        sent,
+        form=form,
+        reason=request.POST.get("reason", ""),
+        proposed_total=request.POST.get("proposed_total", ""),
+    )
+
+
+@login_required
+@require_POST
+@role_required(*EVALUATION_ROLES)
+def evaluation_appeal(request, pk: int):
+    form = AppealForm(request.POST)
+    form.is_valid()
+    sent = _("Your appeal was sent. A manager who took no part in this dispute decides it.")
+    return _act(
+        request,
+        pk,
+        services.evaluation_appeal,
+        sent,
+        form=form,
+        form_name="appeal_form",
+        reason=request.POST.get("reason", ""),
+        proposed_total=request.POST.get("proposed_total", ""),
+    )
 
 
 @login_required

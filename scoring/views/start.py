@@ -10,19 +10,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from monitoring.models import AssignmentReason
 from monitoring.selectors import calls_visible_to, is_private_line
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
 
 from .. import selectors, services
 from ..forms import StartEvaluationForm
-from ..models import Kind
+from ..models import CalibrationSession, Dispute, Kind
 from ..permissions import SCORING_ROLES, can_score, start_refusal
 from ..presenters import can_hear, scorecard_rows, scorecard_structure
 from ..serializers import explain
+from ..services.start import SECONDARY_KINDS
 
 
 @role_required(*SCORING_ROLES)
@@ -66,10 +69,12 @@ def _render_start(request, call, form, *, status: int, kind: str, refusals=()):
     with a link to their evaluation when the user may see it."""
     user = request.user
     version = selectors.scorecard_version_for_call(call)
-    double_scoring = kind == Kind.REGULAR and services.open_double_scoring_assignment(call=call, by=user) is not None
-    existing = selectors.own_evaluation_of(call, user, kind=Kind.CALIBRATION if double_scoring else kind)
+    # A blind second look (double scoring, a dispute's re-score) opens instead of a regular start,
+    # and names nobody else's evaluation of the call.
+    secondary = services.open_secondary_assignment(call=call, by=user) if kind == Kind.REGULAR else None
+    existing = selectors.own_evaluation_of(call, user, kind=SECONDARY_KINDS[secondary.reason] if secondary else kind)
     conflict = None
-    if kind == Kind.REGULAR and existing is None and not double_scoring:
+    if kind == Kind.REGULAR and existing is None and secondary is None:
         conflict = services.regular_start_conflict(call=call, by=user)
     conflict_visible = bool(
         conflict
@@ -84,7 +89,8 @@ def _render_start(request, call, form, *, status: int, kind: str, refusals=()):
             "form": form,
             "self_evaluation": kind == Kind.SELF,
             "existing": existing,
-            "double_scoring": double_scoring,
+            "double_scoring": secondary is not None and secondary.reason == AssignmentReason.DOUBLE_SCORING,
+            "dispute_review": secondary is not None and secondary.reason == AssignmentReason.DISPUTE_REVIEW,
             "conflict": conflict,
             "conflict_visible": conflict_visible,
             # A refusal the conflict notice does not already say (a race lost to someone else
@@ -107,6 +113,17 @@ def evaluation_score(request, pk: int):
     if not evaluation.is_draft:
         messages.info(request, _("This evaluation is %(s)s.") % {"s": evaluation.get_status_display()})
         return redirect("evaluation-detail", pk=evaluation.pk)
+    structure = scorecard_structure(evaluation, mode="score")
+    # A calibration session's score: a banner, and back to the session once submitted.
+    session = None
+    if evaluation.calibration_item_id is not None:
+        session = CalibrationSession.objects.only("pk", "title").get(items=evaluation.calibration_item_id)
+        structure["urls"]["detail"] = reverse("calibration-detail", args=[session.pk])
+    # A dispute's blind re-score: once submitted, on to comparing and deciding.
+    if evaluation.kind == Kind.REVIEW:
+        disputed_id = Dispute.objects.filter(review=evaluation).values_list("evaluation_id", flat=True).first()
+        if disputed_id is not None:
+            structure["urls"]["detail"] = reverse("evaluation-resolve", args=[disputed_id])
     return render(
         request,
         "scoring/score.html",
@@ -114,7 +131,8 @@ def evaluation_score(request, pk: int):
             "evaluation": evaluation,
             "call": evaluation.call,
             "rows": scorecard_rows(evaluation),
-            "structure": scorecard_structure(evaluation, mode="score"),
+            "structure": structure,
+            "calibration_session": session,
             "can_hear": can_hear(request.user, evaluation),
             "score": explain(services.evaluation_score(evaluation)),
             "deliver_choice": evaluation.kind == Kind.REGULAR,

@@ -1,5 +1,6 @@
 """The auditor's day, in a real Chromium: queue → score with the recording → submit; the agent
-reads and disputes; a second auditor resolves with an adjustment; history keeps both totals."""
+reads and disputes; a second auditor re-scores it blind and resolves with an adjustment; history
+keeps both totals."""
 
 from __future__ import annotations
 
@@ -161,16 +162,28 @@ def test_score_submit_dispute_and_resolve(new_page, center):
     assert agent.inner_text("#status-tag") == "Disputed"
     assert agent.errors == []
 
-    # --- another auditor resolves it with an adjustment -----------------------------------
+    # --- another auditor re-scores it blind, then resolves it with an adjustment -----------
+    # Issue 9: the dispute is routed to qa2, who first scores the call without seeing the original.
     resolver = new_page()
     log_in(resolver, "qa2")
     resolver.goto("/disputes/")
     resolver.screenshot(path=SCREENSHOTS["disputes"], full_page=True)
-    resolver.get_by_role("link", name="Resolve the dispute of Li Na").click()
-    resolver.wait_for_url(f"**/evaluations/{evaluation.pk}/resolve/")
-    assert resolver.inner_text("#total-value") == "77.5"
-    choose(resolver, closing, 1)
+    assert "I did close the call" not in resolver.inner_text("main")
+    resolver.get_by_role("link", name="Re-score").click()
+    resolver.wait_for_url("**/queue/")
+    resolver.get_by_role("button", name=f"Open call {call.external_id} of Li Na").click()
+    resolver.wait_for_url("**/evaluations/*/score/")
+    assert "Zhang" not in resolver.inner_text("main") and "77.5" not in resolver.inner_text("main")
+    for key, value in (("greeting", 1), ("closing", 1), ("empathy", 3), ("clarity", "na"), ("correct_info", 1)):
+        choose(resolver, criteria[key], value)
+    choose(resolver, criteria["resolved"], 1)
     assert resolver.inner_text("#total-value") == "92.5"
+    resolver.click("#submit-button")
+    resolver.wait_for_url(f"**/evaluations/{evaluation.pk}/resolve/")
+    assert "I did close the call: listen after the hold music." in resolver.inner_text("#dispute-reason")
+    assert resolver.inner_text("#original-total") == "77.5"
+    assert resolver.inner_text("#review-total") == "92.5"
+    assert resolver.inner_text("#total-value") == "92.5"  # the controls start from the re-score
     resolver.get_by_label("Adjusted: apply the answers below").check()
     resolver.get_by_label("Reason for the decision").fill("The closing is there at 0:05; the evaluator missed it.")
     resolver.screenshot(path=SCREENSHOTS["resolve"], full_page=True)

@@ -19,7 +19,7 @@ from reports.services.performance import performance_components_update
 from scoring import services as scoring
 from scoring.models import DisputeStatus
 from tests.reports.performance_month import BEFORE, MONTH, PERFECT, PerformanceMonth, this_month
-from tests.scoring.factories import WORKED_ANSWERS, answer_inputs, make_evaluation
+from tests.scoring.factories import WORKED_ANSWERS, answer_inputs, make_evaluation, settle_dispute
 
 D = Decimal
 
@@ -99,12 +99,12 @@ class AdjustmentTests(PerformanceMonth):
     def dispute_and_adjust(self, evaluation, values):
         scoring.evaluation_dispute(evaluation=evaluation, by=self.agent_user, reason="The customer hung up first.")
         evaluation.refresh_from_db()
-        scoring.evaluation_resolve_dispute(
-            evaluation=evaluation,
-            by=self.qa2,
+        # Issue 9: the dispute's reviewer re-scores blind (here: `values`) and applies the re-score.
+        settle_dispute(
+            evaluation,
             outcome=DisputeStatus.ADJUSTED,
-            reason="Agreed on listening again.",
             answers=answer_inputs(self.version, values),
+            reason="Agreed on listening again.",
         )
 
     def test_a_closed_month_is_unchanged_by_an_adjusted_dispute_which_the_next_export_pays(self):
@@ -135,9 +135,7 @@ class AdjustmentTests(PerformanceMonth):
         month_close(month=MONTH, by=self.manager)
         scoring.evaluation_dispute(evaluation=self.eval2, by=self.agent_user, reason="The customer hung up first.")
         self.eval2.refresh_from_db()
-        scoring.evaluation_resolve_dispute(
-            evaluation=self.eval2, by=self.qa2, outcome=DisputeStatus.UPHELD, reason="The score stands."
-        )
+        settle_dispute(self.eval2, outcome=DisputeStatus.UPHELD, reason="The score stands.")
         self.assertEqual(pending_adjustments(this_month()), [])
 
     def test_closing_the_next_month_stores_the_adjustment_once(self):

@@ -16,6 +16,7 @@ import itertools
 
 from rest_framework.test import APIClient
 
+from monitoring.models import Assignment, AssignmentReason
 from scoring import services
 from scoring.formula import NA
 from scoring.models import Criterion, Evaluation, ScorecardVersion
@@ -154,6 +155,39 @@ def make_evaluation(
         services.evaluation_submit(evaluation=evaluation, by=by, deliver_feedback=deliver_feedback)
     evaluation.refresh_from_db()
     return evaluation
+
+
+def rescore_dispute(evaluation: Evaluation, answers: list[services.AnswerInput] | None = None) -> Evaluation:
+    """The reviewer of `evaluation`'s open dispute opens their re-score assignment and submits the
+    blind re-score: `answers`, by default the disputed evaluation's own values (no comments)."""
+    dispute = evaluation.disputes.get(status="open", level=1)
+    assignment = Assignment.objects.get(
+        call_id=evaluation.call_id, evaluator=dispute.reviewer, reason=AssignmentReason.DISPUTE_REVIEW, status="open"
+    )
+    review = services.evaluation_start_from_assignment(assignment=assignment, by=dispute.reviewer)
+    if answers is None:
+        answers = [
+            services.AnswerInput(a.criterion_id, a.value, a.is_na, "", a.time_offset) for a in evaluation.answers.all()
+        ]
+    services.evaluation_submit(evaluation=review, by=dispute.reviewer, answers=answers)
+    review.refresh_from_db()
+    return review
+
+
+def settle_dispute(
+    evaluation: Evaluation,
+    *,
+    outcome: str,
+    answers: list[services.AnswerInput] | None = None,
+    reason: str = "Listened again.",
+):
+    """The reviewer re-scores blind with `answers` (default: the original's) and decides `outcome`;
+    an adjustment applies the re-score. Returns the dispute."""
+    review = rescore_dispute(evaluation, answers)
+    evaluation.refresh_from_db()
+    return services.evaluation_resolve_dispute(
+        evaluation=evaluation, by=review.evaluator, outcome=outcome, reason=reason
+    )
 
 
 class ScoringPersonas(Personas):

@@ -3,7 +3,7 @@
 from scoring import services
 from scoring.models import Answer, Dispute, Evaluation, Status
 from tests import factories as f
-from tests.scoring.factories import ScoringPersonas, make_evaluation
+from tests.scoring.factories import ScoringPersonas, make_evaluation, rescore_dispute
 
 
 class ScoringDenialTests(ScoringPersonas):
@@ -200,7 +200,13 @@ class DisputeResolutionDenialTests(ScoringPersonas):
         self.evaluation.refresh_from_db()
         self.assertEqual(self.evaluation.status, Status.DISPUTED)
 
-    def test_another_qa_resolves(self):
+    def test_the_assigned_reviewer_resolves_after_the_blind_re_score(self):
+        # Issue 9: the dispute is routed to qa2 (the other QA auditor), who is blind until the
+        # re-score is in (404), and then the one who decides (a manager may not: 403).
+        self.assertEqual(Dispute.objects.get().reviewer, self.qa2)
+        self.assertEqual(self.resolve(self.qa2).status_code, 404)
+        rescore_dispute(self.evaluation)
+        self.assertEqual(self.resolve(self.manager).status_code, 403)
         self.assertEqual(self.resolve(self.qa2).status_code, 200)
 
 

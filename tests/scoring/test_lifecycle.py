@@ -8,7 +8,7 @@ from scoring import services
 from scoring.formula import NA
 from scoring.models import Answer, Dispute, Evaluation, Status
 from tests import factories as f
-from tests.scoring.factories import WORKED_ANSWERS, ScoringPersonas, make_evaluation
+from tests.scoring.factories import WORKED_ANSWERS, ScoringPersonas, answer_inputs, make_evaluation, rescore_dispute
 
 
 class HappyPathTests(ScoringPersonas):
@@ -114,6 +114,9 @@ class DisputeTests(ScoringPersonas):
         self.assertEqual(response.data["original_total"], "57.5")
         self.assertEqual(response.data["raised_by"], "agent")
 
+        # Issue 9: the dispute went to qa2, who re-scores blind before deciding.
+        self.assertEqual(response.data["reviewer"], "qa2")
+        rescore_dispute(evaluation, answer_inputs(self.version, WORKED_ANSWERS))
         response = self.api(self.qa2).post(
             self.url(evaluation, "resolve"),
             {"outcome": "adjusted", "reason": "Listened again: resolved.", "answers": self.payload({"resolved": 1})},
@@ -136,6 +139,9 @@ class DisputeTests(ScoringPersonas):
 
     def test_dispute_upheld_keeps_the_score(self):
         evaluation = make_evaluation(call=self.call, by=self.qa)
+        # Issue 9: with no other QA auditor to route it to, a manager decides it directly.
+        self.qa2.is_active = False
+        self.qa2.save(update_fields=["is_active"])
         services.evaluation_dispute(evaluation=evaluation, by=self.agent_user, reason="I did close the call.")
         response = self.api(self.manager).post(
             self.url(evaluation, "resolve"), {"outcome": "upheld", "reason": "No closing heard."}, format="json"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from scoring import services
 from scoring.models import Evaluation, Status
-from tests.scoring.pages import WORKED_ANSWERS, ScoringPagesBase
+from tests.scoring.factories import rescore_dispute
+from tests.scoring.pages import WORKED_ANSWERS, ScoringPagesBase, answers_for
 
 # --- the lifecycle forms ----------------------------------------------------------------------
 
@@ -86,9 +87,12 @@ class LifecycleFormTests(ScoringPagesBase):
 
 
 class ResolveTests(ScoringPagesBase):
-    def disputed(self) -> Evaluation:
+    def disputed(self, *, rescored: bool = True) -> Evaluation:
+        """A disputed evaluation; issue 9: routed to qa2, who has re-scored it blind (the same answers)."""
         evaluation = self.submitted()
         services.evaluation_dispute(evaluation=evaluation, by=self.agent_user, reason="I did close the call politely.")
+        if rescored:
+            rescore_dispute(evaluation, answers_for(self.criteria, WORKED_ANSWERS))
         return evaluation
 
     def posted_answers(self, evaluation, **changes) -> dict:
@@ -123,7 +127,7 @@ class ResolveTests(ScoringPagesBase):
 
     def test_an_upheld_score_stays(self):
         evaluation = self.disputed()
-        self.client.force_login(self.manager)
+        self.client.force_login(self.qa2)  # issue 9: the reviewer decides, no longer any manager
         data = self.posted_answers(evaluation)
         data.update({"outcome": "upheld", "reason": "The closing was missing."})
         self.assertRedirects(
@@ -218,6 +222,9 @@ class DisputeListTests(ScoringPagesBase):
         theirs = self.submitted(by=self.qa2, call=self.other_call)
         services.evaluation_dispute(evaluation=theirs, by=self.other_agent_user, reason="The customer hung up first.")
         self.client.force_login(self.qa)
+        # Issue 9: theirs is routed to qa, who sees it only after the blind re-score.
+        self.assertNotContains(self.client.get("/disputes/"), "The customer hung up first.")
+        rescore_dispute(theirs)
         response = self.client.get("/disputes/")
         self.assertContains(response, f"/evaluations/{theirs.pk}/resolve/")
         self.assertNotContains(response, f"/evaluations/{mine.pk}/resolve/")

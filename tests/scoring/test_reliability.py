@@ -9,38 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scoring import selectors_reliability as rel
-from scoring import services
 from scoring.stats import icc, krippendorff_alpha
 from tests import factories as f
-from tests.scoring.factories import ScoringPersonas, answer_inputs, make_evaluation
+from tests.scoring.factories import ScoringPersonas, make_evaluation
+from tests.scoring.reliability_helpers import ANSWERS, FULL, make_pair
 
-FULL = {"greeting": 1, "closing": 1, "empathy": 4, "clarity": 4, "correct_information": 1, "resolved": 1}
-# Answer sets and their totals on the worked-example scorecard (S1 30, S2 30, S3 40).
-ANSWERS = {
-    100.0: FULL,
-    85.0: {**FULL, "greeting": 0},  # S1 0.5 → −15
-    92.5: {**FULL, "empathy": 3, "clarity": 3},  # S2 0.75 → −7.5
-    80.0: {**FULL, "resolved": 0},  # S3 0.5 → −20
-    70.0: {**FULL, "greeting": 0, "closing": 0},  # S1 0 → −30
-    77.5: {**FULL, "closing": 0, "empathy": 3, "clarity": 3},  # −15 − 7.5
-}
 # (first total, second total) for six calls; three (7.5, 12.5, 7.5 apart) are beyond ±5.
 TOTALS = [(100.0, 100.0), (85.0, 85.0), (92.5, 100.0), (80.0, 92.5), (70.0, 77.5), (77.5, 77.5)]
 
 
 class ReliabilityTests(ScoringPersonas):
     def pair(self, first_total: float, second_total: float, *, second_by=None):
-        call = f.CallFactory(agent=self.agent, line_of_business=self.lob)
-        first = make_evaluation(call=call, by=self.qa, version=self.version, values=ANSWERS[first_total])
-        by = second_by or self.qa2
-        assignment = f.AssignmentFactory(call=call, evaluator=by, reason="double_scoring")
-        second = services.evaluation_start_from_assignment(assignment=assignment, by=by)
-        services.evaluation_save_draft(
-            evaluation=second, by=by, answers=answer_inputs(self.version, ANSWERS[second_total])
-        )
-        services.evaluation_submit(evaluation=second, by=by)
-        second.refresh_from_db()
-        return first, second
+        return make_pair(self, first_total, second_total, second_by=second_by)
 
     def build(self):
         made = [self.pair(a, b) for a, b in TOTALS]
@@ -135,7 +115,7 @@ class ReliabilityTests(ScoringPersonas):
 
     def test_a_bad_last_is_a_400_naming_the_field(self):
         self.client.force_login(self.qa)
-        for bad in ("abc", "5", "1001"):
+        for bad in ("abc", "4", "1001"):  # the policy's limits for its pairs: 5 to 1000
             response = self.client.get(reverse("reliability"), {"last": bad})
             self.assertEqual(response.status_code, 400, bad)
             self.assertContains(response, "“last”", status_code=400)

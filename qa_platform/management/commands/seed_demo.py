@@ -20,6 +20,7 @@ from monitoring import demo_recordings
 from planning import demo as planning_demo
 from reports import demo as reports_demo
 from scoring import demo as scoring_demo
+from scoring import demo_calibration as calibration_demo
 
 ALREADY_LOADED = "Database already has data; demo data not loaded."
 LOGIN_NOTES = {
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{exc} seed_demo only loads into an empty database.") from exc
             scoring = scoring_demo.seed_scoring(rng=rng, org=org, progress=self._progress_factory(verbosity))
             org.counts.update(scoring.counts)
+            org.counts.update(calibration_demo.seed_calibration(rng=rng, org=org))
             org.counts.update(planning_demo.seed_planning(rng=rng, org=org))
             org.counts.update(reports_demo.seed_reports(org=org))
         if verbosity:
