@@ -6,6 +6,7 @@
 #   make api-fuzz     schemathesis over /api/schema/ on a live server (part of make integration)
 #   make lint         ruff check          make format   ruff format + safe fixes
 #   make worker       Celery worker       make beat     Celery beat (both need REDIS_URL)
+#   make speech       Debian espeak-ng (spoken demo recordings) when this machine can install it
 #   make browsers     Debian chromium, espeak-ng, poppler (pdftoppm) and CJK fonts when this machine can install them
 #   make clean        caches and collected static; make distclean also removes .venv and var/
 
@@ -30,10 +31,10 @@ INTEGRATION_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 
 DEMO_USERS := manager qa supervisor trainer hr agent
 
-.PHONY: help install browsers run migrate demo test integration api-fuzz lint format worker beat clean distclean
+.PHONY: help install browsers speech run migrate demo test integration api-fuzz lint format worker beat clean distclean
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' $(MAKEFILE_LIST)
+	@sed -n '2,11s/^# \{0,1\}//p' $(MAKEFILE_LIST)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,20 +59,7 @@ browsers:
 	[ -d /usr/share/poppler/cMap/Adobe-GB1 ] || missing="$$missing poppler-data"; \
 	[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -z "$$missing" ]; then echo "browsers: chromium, espeak-ng, poppler-utils, poppler-data and fonts-noto-cjk present"; exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then sudo=""; \
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
-	else sudo="none"; fi; \
-	if ! command -v apt-get >/dev/null 2>&1 || [ "$$sudo" = none ]; then \
-		echo "browsers: cannot install$$missing (needs apt-get as root or passwordless sudo)."; \
-	else \
-		echo "browsers: installing$$missing"; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-		&& for pkg in $$missing; do \
-			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkg >/dev/null \
-			|| echo "browsers: apt-get could not install $$pkg"; \
-		done \
-		|| echo "browsers: apt-get update failed"; \
-	fi; \
+	sh bin/apt-install browsers $$missing; \
 	if [ -x $(CHROMIUM) ]; then echo "browsers: $(CHROMIUM) ready"; \
 	else echo "browsers: WARNING: no $(CHROMIUM); browser tests will be SKIPPED."; fi; \
 	command -v espeak-ng >/dev/null 2>&1 || echo "browsers: note: no espeak-ng; demo recordings use generated tones."; \
@@ -81,7 +69,13 @@ browsers:
 migrate: install
 	$(MANAGE) migrate --noinput
 
-demo: migrate
+# The demo's recordings speak their transcripts through espeak-ng; without it they are tones.
+speech:
+	@command -v espeak-ng >/dev/null 2>&1 || sh bin/apt-install speech espeak-ng
+	@if command -v espeak-ng >/dev/null 2>&1; then echo "speech: espeak-ng ready (demo recordings are spoken)"; \
+	else echo "speech: WARNING: no espeak-ng; the demo's recordings will be generated tones beside their spoken-dialogue transcripts."; fi
+
+demo: migrate speech
 	$(MANAGE) seed_demo --if-empty
 
 # DEBUG stays off: WhiteNoise serves the collected static files (runserver_nostatic hands them
