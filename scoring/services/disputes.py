@@ -157,7 +157,7 @@ def evaluation_resolve_dispute(
         if evaluation.status != Status.DISPUTED:
             raise IllegalTransition(_("Only a disputed evaluation can be resolved."))
         dispute = (
-            evaluation.disputes.select_for_update().select_related("appeal_of", "review").get(status=DisputeStatus.OPEN)
+            evaluation.disputes.select_for_update(of=("self",)).select_related("appeal_of", "review").get(status=DisputeStatus.OPEN)
         )
         # Asked again under the lock: a manager may have handed the re-score to someone else.
         refusal = permissions.decide_refusal(evaluation, dispute, by)
