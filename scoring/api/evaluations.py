@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -288,6 +288,8 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if dispute is None:
             raise services.IllegalTransition(_("This evaluation has no open dispute."))
         to = get_user_model().objects.filter(username=data["reviewer"]).first()
+        if to is None:  # a reference to nobody: 404 naming the field, as planning's reassignment answers
+            raise exceptions.NotFound({"reviewer": [_("There is no user %(u)s.") % {"u": data["reviewer"]}]})
         dispute = services.dispute_reassign_reviewer(dispute=dispute, to=to, by=request.user)
         return Response(DisputeSerializer(dispute).data)
 

@@ -11,7 +11,7 @@ stay in history and on the dispute.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,16 +37,17 @@ def _reason(reason: str) -> str:
 
 
 def _proposed(value) -> Decimal | None:
-    """The score the agent proposes: blank, or 0–100 with at most one decimal."""
+    """The score the agent proposes: blank, or 0–100, kept to one decimal (rounded half up, as
+    totals are)."""
     if value in (None, ""):
         return None
     try:
         proposed = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         proposed = None
-    if proposed is None or not proposed.is_finite() or not (0 <= proposed <= 100) or proposed != round(proposed, 1):
-        raise ValidationError({"proposed_total": _("Propose a score from 0 to 100 (one decimal at most), or none.")})
-    return proposed.quantize(Decimal("0.1"))
+    if proposed is None or not proposed.is_finite() or not (0 <= proposed <= 100):
+        raise ValidationError({"proposed_total": _("Propose a score from 0 to 100, or none.")})
+    return proposed.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def evaluation_dispute(*, evaluation: Evaluation, by, reason: str, proposed_total=None) -> Dispute:

@@ -402,7 +402,7 @@ class DecisionTests(DisputeReviewBase):
     def test_the_proposed_score_is_checked(self):
         other = f.CallFactory(agent=self.agent, line_of_business=self.lob)
         evaluation = make_evaluation(call=other, by=self.qa)
-        for bad in ("101", "-1", "50.25", "abc"):
+        for bad in ("101", "-1", "abc", "-"):
             response = self.api(self.agent_user).post(
                 self.url(evaluation, "dispute"),
                 {"reason": "Listen to the closing.", "proposed_total": bad},
