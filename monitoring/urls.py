@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("calls/import/", views.call_import, name="call-import"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
     path("calls/<int:pk>/recording", views.call_recording, name="call-recording"),
+    path("people/", include("monitoring.people.urls")),
 ]
