@@ -5,6 +5,11 @@ Scores follow each agent's hidden skill, so the demo has excellent, good, strugg
 agents; the states cover the whole lifecycle (acknowledged, awaiting acknowledgement, awaiting
 feedback — some late —, disputed, resolved), and the `qa`, `supervisor` and `trainer` logins
 have an open work queue this week. Rows are bulk-inserted: 2,000 agents cost seconds, not hours.
+
+The history runs as the product's would have: the weekly sampler routes a week's calls on the
+Monday after it (02:00), evaluators score them during that week, feedback follows, agents answer;
+the scorecard's versions were built and published before anything was scored on them. Every step
+has its historical row, dated when it was taken and credited to whoever took it (demo_history).
 """
 
 from __future__ import annotations
@@ -16,14 +21,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_progress
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
 from qa_platform import roles
 
-from . import formula, services
+from . import demo_history, demo_scorecard, formula
+from .demo_history import local_time
 from .models import (
     Answer,
     Dispute,
@@ -34,130 +40,6 @@ from .models import (
     Scorecard,
     ScorecardVersion,
     Status,
-)
-
-SCORECARD_NAME = "Customer service standard"
-
-# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical)])
-V1_SECTIONS = [
-    (
-        "Service etiquette",
-        20,
-        [
-            ("Greets with name and company", "Within the first 5 seconds.", "yes_no", 1, 5, "etiquette", False, False),
-            (
-                "Verifies the customer's identity",
-                "Two factors before any account detail.",
-                "yes_no",
-                1,
-                5,
-                "compliance",
-                False,
-                True,
-            ),
-            ("Polite closing, offers further help", "", "yes_no", 1, 5, "etiquette", False, False),
-        ],
-    ),
-    (
-        "Communication",
-        25,
-        [
-            (
-                "Listens actively and shows empathy",
-                "0 none … 4 excellent.",
-                "scale",
-                4,
-                10,
-                "communication",
-                True,
-                False,
-            ),
-            (
-                "Explains clearly, without jargon",
-                "0 confusing … 4 crystal clear.",
-                "scale",
-                4,
-                10,
-                "communication",
-                False,
-                False,
-            ),
-        ],
-    ),
-    (
-        "Knowledge",
-        20,
-        [
-            (
-                "Gives correct and complete information",
-                "Any wrong fact about fees, terms or fixes fails this.",
-                "yes_no",
-                1,
-                10,
-                "knowledge",
-                False,
-                True,
-            ),
-            (
-                "Uses the knowledge base and tools well",
-                "0 not at all … 3 fluently.",
-                "scale",
-                3,
-                10,
-                "knowledge",
-                False,
-                False,
-            ),
-        ],
-    ),
-    (
-        "Compliance",
-        15,
-        [
-            (
-                "Follows the data-protection script",
-                "Reads the recording notice; never reads out full card numbers.",
-                "yes_no",
-                1,
-                10,
-                "compliance",
-                False,
-                True,
-            ),
-            ("Records the call disposition correctly", "", "yes_no", 1, 5, "compliance", False, False),
-        ],
-    ),
-    (
-        "Resolution",
-        20,
-        [
-            (
-                "Resolves the issue or sets clear next steps",
-                "0 unresolved … 4 resolved first time.",
-                "scale",
-                4,
-                10,
-                "resolution",
-                False,
-                False,
-            ),
-            (
-                "Offers a relevant solution or product",
-                "Only where it fits the customer's need.",
-                "yes_no",
-                1,
-                5,
-                "resolution",
-                True,
-                False,
-            ),
-        ],
-    ),
-]
-# v2 adds a hold-etiquette criterion (the center's change this quarter).
-V2_EXTRA = (
-    "Communication",
-    ("Asks permission before holding, thanks after", "", "yes_no", 1, 5, "etiquette", True, False),
 )
 
 COMMENTS_LOW = [
@@ -184,6 +66,13 @@ DISPUTE_REASONS = [
 
 EVALUATOR_SPLIT = ((roles.QA, 0.70), (roles.SUPERVISOR, 0.20), (roles.TRAINER, 0.10))
 
+SAMPLING_HOUR = 2  # the weekly sampling job: Monday 02:00 (settings.CELERY_BEAT_SCHEDULE)
+ASSIGNMENT_DUE_DAYS = 5  # the default quota policy's `due_days`
+LATE_WORK_SHARE = 0.05  # assignments scored after they were due
+LATE_FEEDBACK_SHARE = 0.08
+DELIVERED_ON_SUBMIT_SHARE = 0.5  # the scoring page's default; the rest is delivered in a talk later
+SUPERVISOR_DELIVERS_SHARE = 0.3  # of those: the agent's supervisor holds the talk
+
 
 @dataclass
 class DemoScoring:
@@ -203,13 +92,13 @@ def seed_scoring(
 ) -> DemoScoring:
     progress = progress or no_progress
     manager = org.users["manager"]
-    v1, v2 = _scorecard_versions(manager, org.period_start)
+    v2_from = org.weeks[max(0, len(org.weeks) - 3)]  # the last three weeks are scored on v2
+    v1, v2 = demo_scorecard.scorecard_versions(manager, org, v2_from)
     result = DemoScoring(scorecard=v1.scorecard, versions=[v1, v2])
 
     calls_by_agent_week = _eligible_calls(org)
     evaluators = _evaluators(org)
     specs = {v.pk: _specs(v) for v in (v1, v2)}
-    v2_from = org.weeks[max(0, len(org.weeks) - 3)]  # the last three weeks are scored on v2
 
     now = timezone.now()
     evaluations: list[Evaluation] = []
@@ -222,6 +111,7 @@ def seed_scoring(
     history = org.weeks[:-1]
     last_week = history[-1] if history else org.weeks[-1]
     bar = progress(len(org.agents) * len(history), "evaluations")
+    sampled_at = {week: _sampled_at(week) for week in history}
     for week in history:
         version = v2 if week >= v2_from else v1
         for agent in org.agents:
@@ -245,8 +135,8 @@ def seed_scoring(
                     {cid: v for cid, v, _c, _o in values},
                     critical_zeroes=version.critical_zeroes,
                 )
-                ev = _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, demo_agent)
-                assignments.append((ev, _random_assignment(call, ev, week, probability)))
+                ev = _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, org)
+                assignments.append((ev, _random_assignment(call, ev, week, probability, sampled_at[week])))
                 evaluations.append(ev)
                 answers_for.append(values)
                 used_calls.add(call["id"])
@@ -256,10 +146,15 @@ def seed_scoring(
     _agent_extras(rng, org, v2, specs[v2.pk], calls_by_agent_week, used_calls, evaluations, answers_for, now)
     # bulk_create sets each object's pk (SQLite ≥ 3.35, PostgreSQL), so answers can refer to them.
     picks = [a for _ev, a in assignments]
-    bulk_create_with_history(picks, Assignment, batch_size=BATCH_SIZE, default_user=manager, default_date=now)
+    Assignment.objects.bulk_create(picks, batch_size=BATCH_SIZE)
+    # `created` is stamped on insert: the sampler made each week's picks on the Monday after it.
+    for week, at in sampled_at.items():
+        Assignment.objects.filter(reason=AssignmentReason.RANDOM, period_start=week).update(created_at=at)
     for ev, assignment in assignments:
         ev.assignment_id = assignment.pk
-    bulk_create_with_history(evaluations, Evaluation, batch_size=BATCH_SIZE, default_user=manager, default_date=now)
+    Evaluation.objects.bulk_create(evaluations, batch_size=BATCH_SIZE)
+    if evaluations:  # opened when scoring started (`created` too is stamped on insert)
+        Evaluation.objects.filter(pk__gte=evaluations[0].pk).update(created_at=F("started_at"))
     answers = [
         Answer(
             evaluation_id=ev.pk,
@@ -273,7 +168,8 @@ def seed_scoring(
         for cid, value, comment, offset in values
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
-    _disputes(rng, org, evaluations, disputes_for, now)
+    disputes = _disputes(rng, org, evaluations, disputes_for)
+    _write_history(picks, evaluations, disputes)
     result.evaluation_count = len(evaluations)
     result.answer_count = len(answers)
     result.counts = {
@@ -283,40 +179,6 @@ def seed_scoring(
         "disputes": len(disputes_for),
     }
     return result
-
-
-def _scorecard_versions(manager, published_at: dt.datetime) -> tuple[ScorecardVersion, ScorecardVersion]:
-    scorecard = services.scorecard_create(
-        name=SCORECARD_NAME,
-        description="The center's standard for every line of business: etiquette, communication, knowledge, "
-        "compliance and resolution.",
-        by=manager,
-    )
-    v1 = scorecard.versions.get()
-    services.scorecard_draft_save(version=v1, structure=_structure(V1_SECTIONS), by=manager)
-    services.scorecard_publish(version=v1, by=manager)
-    sections = [(t, w, list(c)) for t, w, c in V1_SECTIONS]
-    for title, _w, criteria in sections:
-        if title == V2_EXTRA[0]:
-            criteria.append(V2_EXTRA[1])
-    v2 = services.scorecard_new_draft(scorecard=scorecard, by=manager)
-    structure = _structure(sections)
-    structure["notes"] = "Adds hold etiquette to Communication."
-    services.scorecard_draft_save(version=v2, structure=structure, by=manager)
-    services.scorecard_publish(version=v2, by=manager)
-    ScorecardVersion.objects.filter(pk=v1.pk).update(published_at=published_at - dt.timedelta(days=60))
-    return ScorecardVersion.objects.get(pk=v1.pk), ScorecardVersion.objects.get(pk=v2.pk)
-
-
-def _structure(sections) -> dict:
-    keys = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical")
-    return {
-        "critical_zeroes": True,
-        "sections": [
-            {"title": title, "weight": weight, "criteria": [dict(zip(keys, c, strict=True)) for c in criteria]}
-            for title, weight, criteria in sections
-        ],
-    }
 
 
 def _specs(version: ScorecardVersion) -> list[formula.SectionSpec]:
@@ -381,21 +243,35 @@ def _answers(rng: random.Random, skill: float, specs, seconds: float) -> list[tu
     return values
 
 
-def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, demo_agent) -> Evaluation:
-    submitted = min(call["start"] + dt.timedelta(hours=rng.uniform(4, 60)), now - dt.timedelta(hours=2))
+def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, org) -> Evaluation:
+    """A history evaluation of `call` (of `week`), scored from the sampler's assignment during
+    the week after, in working hours (a few after the assignment was due); its feedback
+    delivered on submit or in a talk later (a few late), by the evaluator or the supervisor."""
+    sampled = _sampled_at(week)
+    # Due on the Saturday at 02:00: a late one is caught up at the weekend.
+    workday = 7 + (5 + rng.randrange(2) if rng.random() < LATE_WORK_SHARE else rng.randrange(5))
+    started = local_time(week + dt.timedelta(days=workday), rng.uniform(8.5, 17.5))
+    started = max(sampled, min(started, now - dt.timedelta(hours=3)))
+    submitted = started + dt.timedelta(minutes=rng.uniform(6, 25))
+    saved = max(started, submitted - dt.timedelta(minutes=rng.uniform(0.1, 2)))  # the last autosave
     due = submitted + dt.timedelta(hours=settings.FEEDBACK_SLA_HOURS)
-    late = rng.random() < 0.08
-    delivered = (
-        due + dt.timedelta(hours=rng.uniform(0.5, 20))
-        if late
-        else submitted + dt.timedelta(minutes=rng.uniform(0, settings.FEEDBACK_SLA_HOURS * 60 - 5))
-    )
+    deliverer = evaluator
+    if rng.random() < LATE_FEEDBACK_SHARE:
+        delivered = due + dt.timedelta(hours=rng.uniform(0.5, 20))
+    elif rng.random() < DELIVERED_ON_SUBMIT_SHARE:
+        delivered = submitted
+    else:
+        delivered = submitted + dt.timedelta(minutes=rng.uniform(5, settings.FEEDBACK_SLA_HOURS * 60 - 5))
+    if delivered != submitted and rng.random() < SUPERVISOR_DELIVERS_SHARE:
+        lead = org.team_supervisors[agent.team_id][0]
+        deliverer = lead if lead.pk != evaluator.pk else evaluator
+    delivered = max(submitted, min(delivered, now - dt.timedelta(hours=1)))
     draw = rng.random()
     if week < last_week:
         status = Status.ACKNOWLEDGED if draw < 0.9 else Status.FEEDBACK_DELIVERED
     else:
         status = Status.FEEDBACK_DELIVERED if draw < 0.55 else Status.ACKNOWLEDGED if draw < 0.85 else Status.SUBMITTED
-    if agent.pk == demo_agent.pk and status == Status.ACKNOWLEDGED and week == last_week:
+    if agent.pk == org.demo_agent.pk and status == Status.ACKNOWLEDGED and week == last_week:
         status = Status.FEEDBACK_DELIVERED  # the demo agent has something to acknowledge
     ev = Evaluation(
         call_id=call["id"],
@@ -409,22 +285,28 @@ def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_we
         total=score.total,
         critical_failed=score.critical_failed,
         summary=rng.choice(SUMMARIES),
-        started_at=submitted - dt.timedelta(minutes=rng.uniform(6, 25)),
-        draft_saved_at=submitted,
+        started_at=started,
+        draft_saved_at=saved,
         submitted_at=submitted,
         feedback_due_at=due,
     )
     if status != Status.SUBMITTED:
-        ev.feedback_delivered_at = min(delivered, now - dt.timedelta(hours=1))
-        ev.feedback_delivered_by = evaluator
+        ev.feedback_delivered_at = delivered
+        ev.feedback_delivered_by = deliverer
     if status == Status.ACKNOWLEDGED:
-        ev.acknowledged_at = ev.feedback_delivered_at + dt.timedelta(hours=rng.uniform(0.2, 24))
-        ev.acknowledged_at = min(ev.acknowledged_at, now - dt.timedelta(minutes=30))
+        acknowledged = delivered + dt.timedelta(hours=rng.uniform(0.2, 24))
+        ev.acknowledged_at = max(delivered, min(acknowledged, now - dt.timedelta(minutes=30)))
     return ev
 
 
-def _random_assignment(call: dict, ev: Evaluation, week: dt.date, probability: float) -> Assignment:
-    """The done assignment of a history evaluation drawn at random with `probability`."""
+def _sampled_at(week: dt.date) -> dt.datetime:
+    """When the weekly sampler routed `week`'s calls: the Monday after it, at 02:00."""
+    return local_time(week + dt.timedelta(days=7), SAMPLING_HOUR)
+
+
+def _random_assignment(call: dict, ev: Evaluation, week: dt.date, probability: float, sampled: dt.datetime):
+    """The done assignment of a history evaluation, drawn at random with `probability` by the
+    sampler's run of `sampled` and due `ASSIGNMENT_DUE_DAYS` later."""
     return Assignment(
         call_id=call["id"],
         evaluator=ev.evaluator,
@@ -432,8 +314,9 @@ def _random_assignment(call: dict, ev: Evaluation, week: dt.date, probability: f
         reason=AssignmentReason.RANDOM,
         inclusion_probability=probability,
         period_start=week,
-        due_at=timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=6), dt.time(18))),
+        due_at=sampled + dt.timedelta(days=ASSIGNMENT_DUE_DAYS),
         status=AssignmentStatus.DONE,
+        created_at=sampled,
         started_at=ev.started_at,
         completed_at=ev.submitted_at,
     )
@@ -490,7 +373,7 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
     answers_for.append(values)
 
 
-def _disputes(rng, org, evaluations, disputes_for, now) -> None:
+def _disputes(rng, org, evaluations, disputes_for) -> list[Dispute]:
     rows = []
     for index, status in disputes_for:
         ev = evaluations[index]
@@ -507,7 +390,18 @@ def _disputes(rng, org, evaluations, disputes_for, now) -> None:
             dispute.resolved_at = ev.resolved_at
             dispute.adjusted_total = ev.total
         rows.append(dispute)
-    bulk_create_with_history(rows, Dispute, default_date=now)
+    Dispute.objects.bulk_create(rows)
     for dispute, (index, _status) in zip(rows, disputes_for, strict=True):
         # raised_at is set on insert; the demo's disputes were raised when the evaluation was.
         Dispute.objects.filter(pk=dispute.pk).update(raised_at=evaluations[index].disputed_at)
+    return rows
+
+
+def _write_history(picks: list[Assignment], evaluations: list[Evaluation], disputes: list[Dispute]) -> None:
+    """The history of what was bulk-inserted: each step when, and by whom, it was taken."""
+    if evaluations:
+        demo_history.assignments_to_history(
+            Assignment.objects.filter(pk__gte=picks[0].pk) if picks else Assignment.objects.none()
+        )
+        demo_history.evaluations_to_history(Evaluation.objects.filter(pk__gte=evaluations[0].pk))
+    demo_history.disputes_to_history(Dispute.objects.filter(pk__in=[d.pk for d in disputes]))

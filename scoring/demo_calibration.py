@@ -2,10 +2,10 @@
 
 Called by `seed_demo` right after `scoring.demo.seed_scoring`, inside the same transaction. Every
 write goes through the services, as a person would make it; the services stamp the present, so
-the times are moved back afterwards (as scoring/demo.py does for the history):
+the times are moved back afterwards:
 
 - double scoring: about 5 % of the history's regular evaluations also went blind to a second QA
-  auditor (a double-scoring assignment and its submitted score). Each auditor has a leaning and
+  auditor (a double-scoring assignment from the same sampler run, and its submitted score). Each auditor has a leaning and
   about a quarter of the pairs lie beyond the policy's tolerance, so /reliability/ has figures,
   a trend and pairs to propose;
 - past weekly sessions: one a week (billing and technical support in turn), 3–4 calls — a
@@ -14,6 +14,10 @@ the times are moved back afterwards (as scoring/demo.py does for the history):
   week, a second QA; revealed, agreed call by call and closed;
 - the latest history week's session still scoring, where `qa` has two calls left (one a draft);
 - the weekly job's proposals for last week, one of which a disagreeing call was added to.
+
+Afterwards every historical row those services wrote (evaluations and their answers, assignments,
+disputes, sessions, their calls and participants) is moved to when its step was taken and
+credited to whoever took it (demo_history.restamp_*).
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from monitoring.demo import CENTER_TZ, DemoOrg
 from monitoring.models import Assignment, AssignmentReason, Call, PrivateLine
 from qa_platform import roles
 
-from . import formula, services
+from . import demo_history, formula, services
 from .demo import _answers, _specs
+from .demo_history import local_time
 from .models import (
     SCORED,
     Answer,
@@ -72,6 +77,7 @@ QA_LEAD = Leaning(noise=0.12, slips=0.03)
 OTHER_QA = (Leaning(lenient=-0.25, noise=0.15), Leaning(lenient=0.3, noise=0.15), Leaning(noise=0.2))
 
 WIDEST_GAP = 3  # × the tolerance: a disagreeing pair is beyond it, but not absurdly so
+DISAGREEING = (Leaning(noise=0.3, slips=0.15), Leaning(noise=0.5, slips=0.3))  # the second if the first falls short
 AGREED = [
     "Listened to the passage again together; the reference answers stand as recorded.",
     "We read the guidance text aloud and agreed; it needs an example for this case.",
@@ -92,12 +98,15 @@ class Scored:
     week: dt.date
     probability: float | None
     answers: dict[int, int | str] | None = None  # criterion id → value or formula.NA
+    assigned_at: dt.datetime | None = None  # when the sampler routed it, and when it was due
+    assignment_due: dt.datetime | None = None
 
 
 def seed_calibration(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
     history = org.weeks[:-1]
     if not history:
         return {}
+    before = demo_history.last_pks()  # what the services make from here on is moved to its time
     scored = _regular_evaluations()
     specs = {v.pk: _specs(v) for v in ScorecardVersion.objects.filter(pk__in={s.version_id for s in scored})}
     zeroes = dict(ScorecardVersion.objects.values_list("pk", "critical_zeroes"))
@@ -122,8 +131,11 @@ def seed_calibration(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
         closed += 1
         used.update(s.call_id for s in calls)
     scoring = _scoring_session(rng, org, history[-1], scored, used, rater)
-    proposals = _weekly_proposals(org, beyond)
+    proposals, flagged_item = _weekly_proposals(org, beyond)
     disputes = _resolved_disputes(rng, org, scored, rater, tolerance)
+    demo_history.restamp_since(before)
+    if flagged_item is not None:
+        _stamp_flagged(org, flagged_item)
     return {
         "double-scored pairs": len(pairs),
         "double-scored pairs beyond tolerance": len(beyond),
@@ -149,13 +161,17 @@ def _regular_evaluations() -> list[Scored]:
             "call__line_of_business__code",
             "call__start_time",
             "assignment__inclusion_probability",
+            "assignment__created_at",
+            "assignment__due_at",
         )
     )
     out = []
-    for pk, call_id, version_id, evaluator_id, submitted_at, line, start, probability in rows:
+    for pk, call_id, version_id, evaluator_id, submitted_at, line, start, probability, assigned, due in rows:
         day = start.astimezone(tz).date()
         week = day - dt.timedelta(days=day.weekday())
-        out.append(Scored(pk, call_id, version_id, evaluator_id, submitted_at, line, week, probability))
+        scored = Scored(pk, call_id, version_id, evaluator_id, submitted_at, line, week, probability)
+        scored.assigned_at, scored.assignment_due = assigned, due
+        out.append(scored)
     return out
 
 
@@ -229,12 +245,6 @@ def _inputs(answers: dict[int, int | str]) -> list[AnswerInput]:
     ]
 
 
-def _at(day: dt.date, hour: float) -> dt.datetime:
-    """`hour` hours after local midnight of `day`, aware."""
-    midnight = dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(CENTER_TZ))
-    return midnight + dt.timedelta(hours=hour)
-
-
 def _past(moment: dt.datetime, margin_minutes: float = 30) -> dt.datetime:
     return min(moment, timezone.now() - dt.timedelta(minutes=margin_minutes))
 
@@ -244,7 +254,8 @@ def _past(moment: dt.datetime, margin_minutes: float = 30) -> dt.datetime:
 
 def _double_scoring(rng, org: DemoOrg, scored: list[Scored], rater: Rater, tolerance: float) -> list[tuple]:
     """About 5 % of the history's regular evaluations, scored a second time, blind, from a
-    double-scoring assignment to another QA auditor; (reference, |difference|) per pair."""
+    double-scoring assignment to another QA auditor (routed by the same sampler run as the
+    first, and due with it); (reference, |difference|) per pair."""
     n = min(len(scored), max(3, round(DOUBLE_SCORED_SHARE * len(scored))))
     picked = sorted(rng.sample(scored, n), key=lambda s: s.pk)
     _load_answers(picked)
@@ -256,12 +267,13 @@ def _double_scoring(rng, org: DemoOrg, scored: list[Scored], rater: Rater, toler
     for index, s in enumerate(picked):
         second = rng.choice([u for u in auditors if u.pk != s.evaluator_id])
         disagree = index % round(1 / DISAGREEING_SHARE) == 1
-        for _attempt in range(DRAWS):
-            answers = rater.answers(s, leaning[second.pk] if not disagree else Leaning(noise=0.3, slips=0.15))
+        # Drawn again with more slips if need be: a small demo may have one disagreeing pair in all.
+        for attempt in range(DRAWS * (len(DISAGREEING) if disagree else 1)):
+            answers = rater.answers(s, DISAGREEING[attempt // DRAWS] if disagree else leaning[second.pk])
             gap = rater.gap(s, answers)
             if (tolerance < gap <= WIDEST_GAP * tolerance) if disagree else gap <= tolerance:
                 break
-        due = _at(s.week + dt.timedelta(days=6), 18)
+        due = s.assignment_due
         assignment = Assignment.objects.create(
             call_id=s.call_id,
             evaluator=second,
@@ -285,7 +297,7 @@ def _double_scoring(rng, org: DemoOrg, scored: list[Scored], rater: Rater, toler
             started_at=started, draft_saved_at=submitted, submitted_at=submitted
         )
         Assignment.objects.filter(pk=assignment.pk).update(
-            created_at=s.submitted_at - dt.timedelta(minutes=5), started_at=started, completed_at=submitted
+            created_at=s.assigned_at, started_at=started, completed_at=submitted
         )
         out.append((s, rater.gap(s, answers)))
     return out
@@ -332,7 +344,7 @@ def _closed_session(rng, org, week, line, calls, flagged, people, rater) -> None
     """A past weekly session: created on the Monday after its week, scored blind over two days,
     revealed, agreed and closed at the Wednesday meeting."""
     qa = org.users["qa"]
-    meeting = _at(week + dt.timedelta(days=9), 15)
+    meeting = local_time(week + dt.timedelta(days=9), 15)
     session = services.calibration_session_create(
         by=qa,
         title=_title(line, week, org),
@@ -362,7 +374,7 @@ def _closed_session(rng, org, week, line, calls, flagged, people, rater) -> None
             item=item, by=qa, answers=_inputs(reference.answers), notes=notes + rng.choice(AGREED)
         )
     services.calibration_close(session=session, by=qa)
-    created = _at(week + dt.timedelta(days=7), 9)
+    created = local_time(week + dt.timedelta(days=7), 9)
     _move_session(rng, session, created=created, scoring_until=meeting - dt.timedelta(hours=2))
     CalibrationSession.objects.filter(pk=session.pk).update(
         revealed_at=meeting + dt.timedelta(minutes=5), closed_at=meeting + dt.timedelta(minutes=70)
@@ -387,7 +399,7 @@ def _scoring_session(rng, org, week, scored, used, rater) -> bool:
         calls=[Call.objects.get(pk=s.call_id) for s in calls],
         participants=people,
         line_of_business=org.lines[SESSION_LINES[0]],
-        scheduled_at=_at(tomorrow, 15),
+        scheduled_at=local_time(tomorrow, 15),
     )
     session = services.calibration_session_open(session=session, by=manager)
     references = {s.call_id: s for s in calls}
@@ -399,7 +411,7 @@ def _scoring_session(rng, org, week, scored, used, rater) -> bool:
                 continue
             _score(rater, org, item, references[item.call_id], person)
     used.update(references)
-    _move_session(rng, session, created=_at(week + dt.timedelta(days=7), 9), scoring_until=timezone.now())
+    _move_session(rng, session, created=local_time(week + dt.timedelta(days=7), 9), scoring_until=timezone.now())
     return True
 
 
@@ -411,27 +423,36 @@ def _move_session(rng, session: CalibrationSession, *, created: dt.datetime, sco
     span = max(60.0, (_past(scoring_until) - started).total_seconds())
     for evaluation in Evaluation.objects.filter(calibration_item__session=session).order_by("pk"):
         saved = started + dt.timedelta(seconds=rng.uniform(0.1, 1.0) * span)
-        update = {"started_at": saved - dt.timedelta(minutes=rng.uniform(6, 20)), "draft_saved_at": saved}
+        opened = max(started, saved - dt.timedelta(minutes=rng.uniform(6, 20)))  # not before scoring opened
+        update = {"started_at": opened, "draft_saved_at": saved}
         if evaluation.submitted_at is not None:
             update["submitted_at"] = saved
         Evaluation.objects.filter(pk=evaluation.pk).update(**update)
 
 
-def _weekly_proposals(org: DemoOrg, disagreeing: list[Scored]) -> int:
+def _weekly_proposals(org: DemoOrg, disagreeing: list[Scored]) -> tuple[int, CalibrationItem | None]:
     """The Monday job's proposals for last week, and a disagreeing double-scored call a QA lead
-    added to its line's proposal from the reliability page."""
+    added to its line's proposal from the reliability page (that call's item)."""
     sessions = services.calibration_propose_week(week_start=org.weeks[-1])
     monday = org.weeks[-1] + dt.timedelta(days=7)
-    CalibrationSession.objects.filter(pk__in=[s.pk for s in sessions]).update(created_at=_past(_at(monday, 6)))
+    CalibrationSession.objects.filter(pk__in=[s.pk for s in sessions]).update(created_at=_past(local_time(monday, 6)))
     proposed_lines = {s.line_of_business.code for s in sessions}
     # The job flags the disagreements of last week itself; an older one not yet in a session:
     in_sessions = set(CalibrationItem.objects.values_list("call_id", flat=True))
     candidate = next(
         (s for s in reversed(disagreeing) if s.line in proposed_lines and s.call_id not in in_sessions), None
     )
+    item = None
     if candidate is not None:
-        services.calibration_propose_call(call=Call.objects.get(pk=candidate.call_id), by=org.users["qa"])
-    return len(sessions)
+        item = services.calibration_propose_call(call=Call.objects.get(pk=candidate.call_id), by=org.users["qa"])
+    return len(sessions), item
+
+
+def _stamp_flagged(org: DemoOrg, item: CalibrationItem) -> None:
+    """The call `qa` added to a weekly proposal: added by them, on the morning the job ran."""
+    session = CalibrationSession.objects.get(pk=item.session_id)
+    added = _past(session.created_at + dt.timedelta(hours=3), 20)
+    CalibrationItem.history.filter(id=item.pk).update(history_date=added, history_user=org.users["qa"])
 
 
 # --- disputes decided by an independent reviewer -----------------------------------------------
@@ -483,7 +504,8 @@ def _resolved_disputes(rng, org: DemoOrg, scored: list[Scored], rater: Rater, to
     for call in calls:
         day = call.start_time.astimezone(tz).date()
         by_week.setdefault(day - dt.timedelta(days=day.weekday()), []).append(call)
-    versions = ScorecardVersion.objects.in_bulk(set(version_of.values()))
+    # The version in force when each was scored: the latest published by then.
+    versions = sorted(ScorecardVersion.objects.exclude(published_at=None), key=lambda v: v.published_at)
     evaluators = [*org.qa_auditors[1:], org.users["supervisor"]]
     # Newest weeks first, one dispute a week while there are weeks with a call to spare.
     weeks = sorted((w for w in version_of if by_week.get(w)), reverse=True)
@@ -494,7 +516,11 @@ def _resolved_disputes(rng, org: DemoOrg, scored: list[Scored], rater: Rater, to
             continue
         call = pool.pop(rng.randrange(len(pool)))
         week = weeks[index % len(weeks)]
-        version = versions[version_of[week]]
+        times = _dispute_times(rng, call.start_time)
+        version = [v for v in versions if v.published_at <= times["started"]][-1]
+        if version.pk not in rater.specs:
+            rater.specs[version.pk] = _specs(version)
+            rater.zeroes[version.pk] = version.critical_zeroes
         truth = _answers(rng, org.skills[agent.pk], rater.specs[version.pk], 15.0)
         reference = Scored(0, call.pk, version.pk, 0, call.start_time, "", week, None)
         reference.answers = {cid: v for cid, v, _c, _o in truth}
@@ -525,20 +551,32 @@ def _resolved_disputes(rng, org: DemoOrg, scored: list[Scored], rater: Rater, to
         services.evaluation_resolve_dispute(
             evaluation=evaluation, by=reviewer, outcome=outcome, reason=decision, answers=answers
         )
-        _move_dispute(rng, dispute, evaluation, assignment, call.start_time)
+        _move_dispute(dispute, evaluation, assignment, times)
         made += 1
     return made
 
 
-def _move_dispute(rng, dispute, evaluation: Evaluation, assignment: Assignment | None, call_start) -> None:
-    """Back to when it happened: scored the day after the call, disputed that afternoon,
-    re-scored the next day and decided within the hour."""
+def _dispute_times(rng, call_start: dt.datetime) -> dict[str, dt.datetime]:
+    """When a disputed evaluation's steps happened: scored the day after the call, disputed that
+    afternoon, re-scored blind the next day and decided within the hour."""
     submitted = _past(call_start + dt.timedelta(hours=rng.uniform(16, 30)), 240)
     disputed = _past(submitted + dt.timedelta(hours=rng.uniform(2, 6)), 200)
     reviewed = _past(disputed + dt.timedelta(hours=rng.uniform(14, 30)), 120)
-    resolved = _past(reviewed + dt.timedelta(minutes=rng.uniform(10, 50)), 60)
+    return {
+        "started": submitted - dt.timedelta(minutes=rng.uniform(8, 20)),
+        "submitted": submitted,
+        "disputed": disputed,
+        "review_started": reviewed - dt.timedelta(minutes=rng.uniform(8, 20)),
+        "reviewed": reviewed,
+        "resolved": _past(reviewed + dt.timedelta(minutes=rng.uniform(10, 50)), 60),
+    }
+
+
+def _move_dispute(dispute, evaluation: Evaluation, assignment: Assignment | None, times: dict) -> None:
+    """Back to when it happened (`_dispute_times`)."""
+    submitted, disputed, reviewed, resolved = (times[k] for k in ("submitted", "disputed", "reviewed", "resolved"))
     Evaluation.objects.filter(pk=evaluation.pk).update(
-        started_at=submitted - dt.timedelta(minutes=rng.uniform(8, 20)),
+        started_at=times["started"],
         draft_saved_at=submitted,
         submitted_at=submitted,
         feedback_due_at=submitted + dt.timedelta(hours=settings.FEEDBACK_SLA_HOURS),
@@ -550,11 +588,10 @@ def _move_dispute(rng, dispute, evaluation: Evaluation, assignment: Assignment |
     Dispute.objects.filter(pk=dispute.pk).update(raised_at=disputed, resolved_at=resolved, review_due_at=due)
     if assignment is not None:
         monday = timezone.localdate(disputed) - dt.timedelta(days=timezone.localdate(disputed).weekday())
+        opened = times["review_started"]
         Assignment.objects.filter(pk=assignment.pk).update(
-            created_at=disputed, period_start=monday, due_at=due, started_at=reviewed, completed_at=reviewed
+            created_at=disputed, period_start=monday, due_at=due, started_at=opened, completed_at=reviewed
         )
         Evaluation.objects.filter(assignment=assignment).update(
-            started_at=reviewed - dt.timedelta(minutes=rng.uniform(8, 20)),
-            draft_saved_at=reviewed,
-            submitted_at=reviewed,
+            started_at=opened, draft_saved_at=reviewed, submitted_at=reviewed
         )
