@@ -267,7 +267,11 @@ class ListenLog(models.Model):
         verbose_name_plural = _("listen log")
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.call} at {self.at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        if self.at is None:  # not saved yet
+            return f"{self.user} → {self.call}"
+        return f"{self.user} → {self.call} at {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class AssignmentReason(models.TextChoices):

@@ -9,6 +9,7 @@ class QaPlatformConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
 
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .security import log_lockout
 
         user_locked_out.connect(log_lockout, dispatch_uid="qa_platform.log_lockout")

@@ -29,4 +29,4 @@ class OutboxJob(models.Model):
         verbose_name_plural = _("unsent tasks")
 
     def __str__(self) -> str:
-        return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.task} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"

@@ -7,6 +7,7 @@ AWS_STORAGE_BUCKET_NAME (S3-compatible recording storage through django-storages
 """
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import environ
@@ -223,6 +224,17 @@ else:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qa-platform@localhost")
+# Where people open the site: scheme, host and port, no path ("https://qa.example.com"). Links
+# that leave the site — every e-mail's — are this plus the page's path (qa_platform/links.py),
+# since a mail client cannot open "/evaluations/1126/". The celery worker sends the reminders, so
+# it needs the same value as the web service. A malformed value stops the start; `check
+# --deploy` warns while it is the local default, plain http behind SECURE_SSL_REDIRECT, or a
+# host ALLOWED_HOSTS refuses (qa_platform/checks.py).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise environ.ImproperlyConfigured(
+        "SITE_URL must be http(s)://host[:port] with no path, e.g. https://qa.example.com"
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -244,7 +245,7 @@ def to_json(export: BonusExport) -> dict:
     return {
         "month": export.period.label,
         "closed": close is not None,
-        "closed_at": close.closed_at.isoformat() if close else None,
+        "closed_at": timezone.localtime(close.closed_at).isoformat() if close else None,  # the center's offset
         "components": [{"code": c.code, "name": c.name, "weight": c.weight} for c in export.components],
         "rows": rows,
     }

@@ -39,7 +39,7 @@ django.setup()
 call_command("check", deploy=True, fail_level="WARNING")
 names = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "TRUSTED_PROXY_COUNT", "SECURE_HSTS_SECONDS",
          "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-         "ALLOWED_HOSTS", "AXES_FAILURE_LIMIT", "API_DOCS_PUBLIC"]
+         "ALLOWED_HOSTS", "AXES_FAILURE_LIMIT", "API_DOCS_PUBLIC", "SITE_URL"]
 print("SETTINGS " + json.dumps({name: getattr(settings, name) for name in names}))
 """
 
@@ -93,8 +93,19 @@ class ProductionEnvironmentTests(SimpleTestCase):
                 "ALLOWED_HOSTS": ["qa.example.com"],
                 "AXES_FAILURE_LIMIT": 50,
                 "API_DOCS_PUBLIC": False,
+                "SITE_URL": "https://qa.example.com",
             },
         )
+
+    def test_check_deploy_fails_while_site_url_is_left_at_the_local_default(self):
+        env = {key: value for key, value in production_env().items() if key != "SITE_URL"}
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
+
+        result = run_with(env, SHOW_SETTINGS)
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("qa_platform.W001", result.stderr)  # links would point at 127.0.0.1
+        self.assertIn("qa_platform.W002", result.stderr)  # plain http behind the https redirect
 
     def test_the_production_environment_refuses_to_start_without_a_secret_key(self):
         result = run_with(production_env(), SHOW_SETTINGS)  # SECRET_KEY left empty, as shipped
@@ -107,6 +118,21 @@ class ProductionEnvironmentTests(SimpleTestCase):
 
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("SECURE_PROXY_SSL_HEADER must be a header and its value", result.stderr)
+
+    def test_a_malformed_site_url_is_refused_at_start(self):
+        for value in ("qa.example.com", "https://qa.example.com/qa/", "ftp://qa.example.com", "https://"):
+            with self.subTest(value):
+                result = run_with({"SITE_URL": value}, "import qa_platform.settings")
+
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("SITE_URL must be http(s)://host[:port] with no path", result.stderr)
+
+    def test_a_trailing_slash_on_site_url_is_dropped(self):
+        code = "import qa_platform.settings as s; print('SITE_URL ' + s.SITE_URL)"
+        result = run_with({"SITE_URL": "https://qa.example.com:8443/"}, code)
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("SITE_URL https://qa.example.com:8443\n", result.stdout)
 
     def test_a_misspelled_lockout_parameter_is_refused_at_start(self):
         result = run_with({"LOGIN_LOCKOUT_PARAMETERS": "usernme"}, "import qa_platform.settings")
@@ -202,3 +228,32 @@ class ContentSecurityPolicyTests(TestCase):
 
         self.assertContains(response, "The form had expired", status_code=403)
         self.assertNotContains(response, "<style", status_code=403)
+
+
+class SiteUrlDeployCheckTests(SimpleTestCase):
+    """qa_platform/checks.py: SITE_URL as production needs it, one warning per way it goes wrong."""
+
+    def ids(self) -> list[str]:
+        from qa_platform.checks import site_url_check
+
+        return [w.id for w in site_url_check()]
+
+    @override_settings(SITE_URL="https://qa.example.com", SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["qa.example.com"])
+    def test_the_public_https_address_of_an_allowed_host_passes(self):
+        self.assertEqual(self.ids(), [])
+
+    @override_settings(SITE_URL="http://127.0.0.1:8000", SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["127.0.0.1"])
+    def test_the_local_default_is_flagged(self):
+        self.assertEqual(self.ids(), ["qa_platform.W001"])
+
+    @override_settings(SITE_URL="http://qa.example.com", SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["qa.example.com"])
+    def test_plain_http_behind_the_https_redirect_is_flagged(self):
+        self.assertEqual(self.ids(), ["qa_platform.W002"])
+
+    @override_settings(SITE_URL="https://qa.example.org", SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=[".example.com"])
+    def test_a_host_allowed_hosts_refuses_is_flagged(self):
+        self.assertEqual(self.ids(), ["qa_platform.W003"])
+
+    @override_settings(SITE_URL="https://qa.example.com", SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=[".example.com"])
+    def test_a_wildcard_allowed_host_covers_the_site_url(self):
+        self.assertEqual(self.ids(), [])

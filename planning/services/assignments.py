@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call
+from qa_platform.links import absolute_url
 from qa_platform.roles import routing_role, user_roles
 from scoring.models import Evaluation
 
@@ -69,8 +71,9 @@ def assignments_overdue_remind(*, now: dt.datetime | None = None) -> int:
                 for a in items
             ]
             subject = _("%(n)s overdue call(s) in your QA work queue") % {"n": len(items)}
-            body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: /queue/") % {
-                "lines": "\n".join(lines)
+            body = _("These assignments are past their due time:\n%(lines)s\n\nOpen your work queue: %(link)s") % {
+                "lines": "\n".join(lines),
+                "link": absolute_url(reverse("work-queue")),
             }
             # Sent, then marked, one evaluator at a time: a mail failure part-way leaves the rest
             # unmarked for the next run, and nobody is mailed twice for the same reminder.

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -159,8 +158,16 @@ class EvaluationDetailSerializer(EvaluationListSerializer):
 
 
 class DraftSavedSerializer(serializers.Serializer):
-    saved_at = serializers.DateTimeField()
+    saved_at = serializers.DateTimeField(help_text=_("With the center's offset (TIME_ZONE)."))
+    saved_time = serializers.SerializerMethodField(
+        help_text=_("The saved time as the scoring page shows it (H:i:s), in the center's time zone.")
+    )
     score = ExplainSerializer()
+
+    def get_saved_time(self, data: dict) -> str:
+        # The page's own "Saved 07:50:56" (templates/scoring/score.html, |time:"H:i:s"), written by
+        # the server so the browser's time zone never enters: every time shown is the center's.
+        return formats.time_format(timezone.localtime(data["saved_at"]), "H:i:s")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -257,14 +264,14 @@ class DisputeInputSerializer(serializers.Serializer):
         },
         help_text=_("Why the score is wrong: at least 10 characters."),
     )
-    proposed_total = serializers.DecimalField(
-        max_digits=4,
-        decimal_places=1,
-        min_value=Decimal("0"),
-        max_value=Decimal("100"),
+    # A number (the service keeps one decimal, rounded half up): a DecimalField would document a
+    # string pattern that "-" satisfies.
+    proposed_total = serializers.FloatField(
+        min_value=0,
+        max_value=100,
         required=False,
         allow_null=True,
-        help_text=_("The score the agent thinks is right, 0–100 (optional)."),
+        help_text=_("The score the agent thinks is right, 0–100, kept to one decimal (optional)."),
     )
 
 

@@ -6,8 +6,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from qa_platform.links import absolute_url
 
 from ..models import Evaluation, Kind, Status
 
@@ -38,13 +41,13 @@ def feedback_reminders_send(*, now: dt.datetime | None = None) -> int:
         }
         body = _(
             "Feedback on the evaluation of call %(call)s (score %(total)s) for %(agent)s is due at %(due)s.\n"
-            "Deliver it from the evaluation page: /evaluations/%(id)s/"
+            "Deliver it from the evaluation page: %(link)s"
         ) % {
             "call": ev.call.external_id,
             "total": ev.total,
             "agent": ev.agent.name,
             "due": timezone.localtime(ev.feedback_due_at).strftime("%Y-%m-%d %H:%M"),
-            "id": ev.pk,
+            "link": absolute_url(reverse("evaluation-detail", args=[ev.pk])),
         }
         ids.append(ev.pk)
         if recipients:

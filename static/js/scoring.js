@@ -23,7 +23,6 @@
   var S = data.strings || {};
   var mode = data.mode || "score";
   var player = document.getElementById("player");
-  var lang = document.documentElement.lang || undefined;
   var SAVE_DELAY = 800;
 
   function fmt(template, values) {
@@ -325,10 +324,13 @@
     statusEl.textContent = text;
     statusEl.className = "save-status" + (kind ? " " + kind : "");
   }
-  function clock(iso) {
-    var d = iso ? new Date(iso) : new Date();
-    if (isNaN(d.getTime())) d = new Date();
-    return d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  /* The saved time as the server wrote it, in the center's time zone (TIME_ZONE) like the rest of
+     the page, never converted to the browser's. Failing `saved_time`, the wall clock of the ISO
+     `saved_at`, which the server writes with the center's offset. */
+  function clock(body) {
+    if (body && body.saved_time) return body.saved_time;
+    var m = /T(\d\d:\d\d:\d\d)/.exec((body && body.saved_at) || "");
+    return m ? m[1] : "";
   }
 
   function scheduleSave(delay) {
@@ -357,7 +359,7 @@
         if (res.ok && dirty) {
           setStatus(S.unsaved, ""); // a newer change is waiting for its own save
         } else if (res.ok) {
-          var saved = fmt(S.saved, { time: clock(res.body && res.body.saved_at) });
+          var saved = fmt(S.saved, { time: clock(res.body) });
           setStatus(saved, "ok");
           if (res.body && res.body.score) {
             var server = res.body.score;
