@@ -102,8 +102,10 @@ class AgentProgressView(_RowsView):
     @extend_schema(
         summary="Quota progress per agent-week",
         description="Target, assigned, done and behind-schedule flags for each agent the requester may see "
-        "(supervisors: their teams' agents). Behind = an overdue open assignment, or assigned + evaluations "
-        "outside assignments < target, or done < ⌊target × elapsed share of the due window⌋.",
+        "(supervisors: their teams' agents). Behind = an overdue open assignment, or (once the week is sampled) "
+        "assigned + evaluations outside assignments < target, or done < the assignments already due (at most the "
+        "target). A week not sampled yet, or whose work is not due yet, is not behind; `progress_state` and "
+        "`progress_state_label` say what the progress page says.",
         parameters=[
             WEEK_PARAM,
             OpenApiParameter(
@@ -148,8 +150,10 @@ class LineProgressView(_RowsView):
     @extend_schema(
         summary="Quota progress per line-month",
         description="Each line of business's monthly minimum and top-up limit, assigned, done and eligible calls "
-        "so far. Behind = assigned + evaluations outside assignments < minimum, or done < the line's "
-        "assignments already due (at most the minimum).",
+        "so far. Behind = (once the month is sampled) assigned + evaluations outside assignments < minimum, or "
+        "done < the line's assignments already due (at most the minimum). The top-up limit caps what line top-up "
+        "sampling adds (top_up_added), not how many of the line's calls are evaluated; `progress_label`, "
+        "`progress_state` and `progress_state_label` say what the progress page says.",
         parameters=[
             OpenApiParameter(
                 "month",

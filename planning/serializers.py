@@ -11,6 +11,12 @@ from qa_platform.serializers import StrictCharField
 from .models import QuotaPolicy
 from .periods import week_label
 from .policies import POLICY_FIELDS
+from .selectors.progress import STATES
+
+STATE_HELP = (
+    "behind (schedule), met (target or minimum reached), due (on track, work routed and not due yet: see "
+    "due_by), not_sampled (the plan has not run for the week or month), on_track"
+)
 
 
 class AgentWeekSerializer(serializers.Serializer):
@@ -41,6 +47,13 @@ class AgentWeekSerializer(serializers.Serializer):
     behind_pace = serializers.BooleanField()
     behind = serializers.BooleanField()
     behind_reasons = serializers.ListField(child=serializers.CharField())
+    sampled = serializers.BooleanField(help_text="whether the plan has run for the week")
+    due_by = serializers.DateTimeField(allow_null=True, help_text="the latest due time of the open assignments")
+    # "progress_state", not "state": the calibration API has a "state" of its own (one enum per name).
+    progress_state = serializers.ChoiceField(source="state", choices=STATES, help_text=STATE_HELP)
+    progress_state_label = serializers.CharField(
+        source="state_label", help_text="the state as the progress page words it"
+    )
 
 
 class LineMonthSerializer(serializers.Serializer):
@@ -61,6 +74,19 @@ class LineMonthSerializer(serializers.Serializer):
     under_covered = serializers.BooleanField()
     behind_pace = serializers.BooleanField()
     behind = serializers.BooleanField()
+    top_up_added = serializers.IntegerField(
+        source="topup", help_text="line top-up assignments of the month (the top-up limit caps these, not the line)"
+    )
+    met = serializers.BooleanField(help_text="done has reached the minimum")
+    to_go = serializers.IntegerField(help_text="done still missing to the minimum (0 once met)")
+    progress_label = serializers.CharField(help_text='done against the minimum, e.g. "321 done · minimum 15 met"')
+    sampled = serializers.BooleanField(help_text="whether the line top-up has run for the month")
+    due_by = serializers.DateTimeField(allow_null=True, help_text="the latest due time of the open assignments")
+    # "progress_state", not "state": the calibration API has a "state" of its own (one enum per name).
+    progress_state = serializers.ChoiceField(source="state", choices=STATES, help_text=STATE_HELP)
+    progress_state_label = serializers.CharField(
+        source="state_label", help_text="the state as the progress page words it"
+    )
 
 
 class EvaluatorLoadSerializer(serializers.Serializer):

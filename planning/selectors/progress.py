@@ -26,40 +26,52 @@ Counting, for an agent-week (calls whose start falls in the ISO week, Monday 00:
   evaluation and never counts (nor would a regular one fulfilling a double-scoring
   assignment); a call scored twice counts once.
 
+A week is **sampled** once the plan has run for it (a `SamplingRun` of kind agent_week with at
+least one run); a month once its line top-up has (kind line_month). The sampler only runs on a
+complete week, so the current week is never sampled.
+
 An agent-week is **behind schedule** when any of these holds:
 
 1. *overdue*: one of its primary assignments is still open after its due time;
-2. *short*: assigned + outside < target — not enough work was routed to meet the target (too
-   few eligible calls, or no evaluator had capacity);
-3. *behind pace*: done < ⌊target × elapsed share of the due window⌋, where the due window runs
-   from when the week's work was routed (its first assignment's creation) to the latest due
-   time of its assignments, and the elapsed share is (now − start) / (end − start), clamped to
-   0..1. Early in the window nothing is expected; at its end the whole target is.
+2. *short* (sampled weeks only): assigned + outside < target — the plan routed too little to
+   meet the target (too few eligible calls, or no evaluator had capacity). Before the week is
+   sampled nothing has been routed yet, which is not a shortfall;
+3. *behind pace*: done < the number of its primary assignments already due by now (at most the
+   target). Work is expected when it falls due, not before: a week whose assignments are not
+   due yet is on track, whatever share of the due window has passed.
 
-A line-month (calls whose start falls in the calendar month) is **behind** when assigned +
-outside < the line's monthly minimum (under-covered), or *behind pace*: done < the number of the
-line's primary assignments already due by now (capped at the minimum). Work is routed the
-Monday after each week and due some days later, so the calendar share of the month would call
-nearly every line behind for most of the month; the assignments' due times say what is expected.
+A line-month (calls whose start falls in the calendar month) is **behind** when, once sampled,
+assigned + outside < the line's monthly minimum (under-covered), or *behind pace*: done < the
+number of the line's primary assignments already due by now (capped at the minimum). Work is
+routed the Monday after each week and due some days later, so the calendar share of the month
+would call nearly every line behind for most of the month; the assignments' due times say what
+is expected.
+
+Each row has one **state** for the page, the dashboard and the API alike (`state`,
+`state_label`; the API's `progress_state`, `progress_state_label`): behind; target (minimum) met; on track, due <the latest due time of its open
+work>; not sampled yet; on track. A line's top-up limit is not a ceiling on the line: it caps
+what the line top-up adds (the top-up only fills a line up to its minimum), while the calls
+sampled for agents' weekly targets count toward the line without limit — so a large line is
+often far above both, and its progress reads "321 done · minimum 15 met", never "2140 %".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import SECONDARY_REASONS, Agent, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import Period, active_private_line_exists
 from scoring.models import SCORED, Evaluation, Kind
 
-from ..models import AgentTier, Tier
-from ..periods import elapsed_share, monday, week_bounds
+from ..models import AgentTier, SamplingKind, SamplingRun, Tier
+from ..periods import monday, week_bounds
 from ..policies import PolicyBook
 from .done import outside_calls_by
 from .scope import lines_visible_to, progress_agents
@@ -67,6 +79,28 @@ from .scope import lines_visible_to, progress_agents
 PRIMARY_REASONS = tuple(r for r in AssignmentReason.values if r not in SECONDARY_REASONS)
 TIER_ORDER = {Tier.AT_RISK: 0, Tier.NEEDS_IMPROVEMENT: 1, Tier.NO_HISTORY: 2, Tier.GOOD: 3, Tier.EXCELLENT: 4}
 NO_TIER = "none"
+
+# A row's state, one of these (see the module docstring); the page, the dashboard and the API
+# all read it from the row.
+BEHIND, MET, DUE, NOT_SAMPLED, ON_TRACK = "behind", "met", "due", "not_sampled", "on_track"
+STATES = (BEHIND, MET, DUE, NOT_SAMPLED, ON_TRACK)
+
+
+def _date(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def week_sampled(week_start: dt.date) -> bool:
+    """Whether the plan has run for the week (agent quotas)."""
+    return SamplingRun.objects.filter(
+        kind=SamplingKind.AGENT_WEEK, period_start=monday(week_start), runs__gt=0
+    ).exists()
+
+
+def month_sampled(month: Period) -> bool:
+    """Whether the line top-up has run for the month (it runs with every week the month touches)."""
+    start = dt.date(month.year, month.month, 1)
+    return SamplingRun.objects.filter(kind=SamplingKind.LINE_MONTH, period_start=start, runs__gt=0).exists()
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -95,7 +129,9 @@ class AgentWeekRow:
     overdue: int = 0
     window_start: dt.datetime | None = None
     window_end: dt.datetime | None = None
+    due_by: dt.datetime | None = None
     expected: int = 0
+    sampled: bool = True
 
     @property
     def tier_label(self) -> str:
@@ -107,7 +143,7 @@ class AgentWeekRow:
 
     @property
     def short(self) -> bool:
-        return self.planned < self.target
+        return self.sampled and self.planned < self.target
 
     @property
     def behind_pace(self) -> bool:
@@ -116,6 +152,20 @@ class AgentWeekRow:
     @property
     def behind(self) -> bool:
         return self.overdue > 0 or self.short or self.behind_pace
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.target
+
+    @property
+    def state(self) -> str:
+        return _state(self)
+
+    @property
+    def state_label(self) -> str:
+        if self.state == MET:
+            return gettext("target met")
+        return _state_label(self)
 
     @property
     def progress(self) -> float:
@@ -158,6 +208,9 @@ class LineMonthRow:
     overdue: int = 0
     eligible: int = 0
     expected: int = 0
+    topup: int = 0
+    due_by: dt.datetime | None = None
+    sampled: bool = True
 
     @property
     def planned(self) -> int:
@@ -165,7 +218,7 @@ class LineMonthRow:
 
     @property
     def under_covered(self) -> bool:
-        return self.planned < self.minimum
+        return self.sampled and self.planned < self.minimum
 
     @property
     def behind_pace(self) -> bool:
@@ -176,16 +229,82 @@ class LineMonthRow:
         return self.under_covered or self.behind_pace
 
     @property
+    def met(self) -> bool:
+        return self.done >= self.minimum
+
+    @property
+    def to_go(self) -> int:
+        return max(0, self.minimum - self.done)
+
+    @property
     def progress_pct(self) -> int:
-        return round(100 * self.done / self.minimum) if self.minimum else 100
+        """done / minimum as a percentage, at most 100: past the minimum the line is "met", and
+        how far past is the count done, not a percentage of a floor."""
+        return min(100, round(100 * self.done / self.minimum)) if self.minimum else 100
 
     @property
     def bar_pct(self) -> int:
-        return min(100, self.progress_pct)
+        return self.progress_pct
 
     @property
-    def over_cap(self) -> bool:
-        return self.planned > self.cap
+    def progress_short(self) -> str:
+        """The percentage of the minimum, or "met" once it is reached."""
+        return gettext("met") if self.met else f"{self.progress_pct} %"
+
+    @property
+    def progress_label(self) -> str:
+        """Done against the minimum: "321 done · minimum 15 met", "7 done · minimum 15 · 8 to go"."""
+        values = {"done": self.done, "minimum": self.minimum, "to_go": self.to_go}
+        if self.met:
+            return gettext("%(done)s done · minimum %(minimum)s met") % values
+        return (
+            ngettext(
+                "%(done)s done · minimum %(minimum)s · %(to_go)s to go",
+                "%(done)s done · minimum %(minimum)s · %(to_go)s to go",
+                self.to_go,
+            )
+            % values
+        )
+
+    @property
+    def topup_label(self) -> str:
+        """What the line top-up added this month against its limit: "3 added · limit 20"."""
+        return gettext("%(n)s added · limit %(cap)s") % {"n": self.topup, "cap": self.cap}
+
+    @property
+    def state(self) -> str:
+        return _state(self)
+
+    @property
+    def state_label(self) -> str:
+        if self.state == MET:
+            return gettext("minimum met")
+        return _state_label(self)
+
+
+def _state(row: AgentWeekRow | LineMonthRow) -> str:
+    """Behind first (an overdue assignment is news even past the target), then met; work still
+    to come is "due <date>"; a week or month the plan has not run for is "not sampled yet"."""
+    if row.behind:
+        return BEHIND
+    if row.met:
+        return MET
+    if row.due_by is not None:
+        return DUE
+    if not row.sampled:
+        return NOT_SAMPLED
+    return ON_TRACK
+
+
+def _state_label(row: AgentWeekRow | LineMonthRow) -> str:
+    state = row.state
+    if state == BEHIND:
+        return gettext("behind schedule")
+    if state == DUE:
+        return gettext("on track, due %(date)s") % {"date": _date(row.due_by)}
+    if state == NOT_SAMPLED:
+        return gettext("not sampled yet")
+    return gettext("on track")
 
 
 @dataclass
@@ -196,6 +315,7 @@ class Totals:
     assigned: int = 0
     done: int = 0
     overdue: int = 0
+    sampled: bool = True
     extra: dict = field(default_factory=dict)
 
 
@@ -204,7 +324,8 @@ class Totals:
 
 def _assignment_stats(group: str, *, start, end, among, now: dt.datetime, **extra) -> dict[int, dict]:
     """Primary assignments (not double scoring, not cancelled) on the period's calls, per `group`
-    ("call__agent_id" or "call__line_of_business_id"): assigned, open, overdue, plus `extra`."""
+    ("call__agent_id" or "call__line_of_business_id"): assigned, open, overdue, due (due by now,
+    whatever their status), due_by (the latest due time of the open ones), plus `extra`."""
     open_q = Q(status=AssignmentStatus.OPEN)
     return {
         r[group]: r
@@ -218,6 +339,8 @@ def _assignment_stats(group: str, *, start, end, among, now: dt.datetime, **extr
             assigned=Count("pk"),
             open=Count("pk", filter=open_q),
             overdue=Count("pk", filter=open_q & Q(due_at__lt=now)),
+            due=Count("pk", filter=Q(due_at__lte=now)),
+            due_by=Max("due_at", filter=open_q),
             **extra,
         )
         .order_by()
@@ -273,6 +396,7 @@ def agent_week_rows(
         return []
     tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start, agent_id__in=agent_ids)}
     policies = PolicyBook()
+    sampled = week_sampled(week_start)
 
     assignment_stats = _assignment_stats(
         "call__agent_id",
@@ -308,13 +432,14 @@ def agent_week_rows(
             straddles=bool(t and t.straddles_boundary),
             target=target,
             target_from_tier=from_tier,
+            sampled=sampled,
         )
         s = assignment_stats.get(a["pk"])
         if s:
             row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
-            row.window_start, row.window_end = s["first_created"], s["last_due"]
-            share = elapsed_share(row.window_start, row.window_end, now)
-            row.expected = math.floor(row.target * share + 1e-9)
+            row.window_start, row.window_end, row.due_by = s["first_created"], s["last_due"], s["due_by"]
+            # Work is expected as it falls due, not before (the module docstring).
+            row.expected = min(row.target, s["due"])
         row.done = done_counts.get(a["pk"], 0)
         row.outside = outside_stats.get(a["pk"], 0)
         rows.append(row)
@@ -356,6 +481,7 @@ def agent_totals(rows: list[AgentWeekRow]) -> Totals:
         assigned=sum(r.assigned for r in rows),
         done=sum(r.done for r in rows),
         overdue=sum(r.overdue for r in rows),
+        sampled=all(r.sampled for r in rows),
     )
 
 
@@ -385,7 +511,7 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
         end=end,
         among=line_ids,
         now=now,
-        due=Count("pk", filter=Q(due_at__lte=now)),
+        topup=Count("pk", filter=Q(reason=AssignmentReason.LINE_TOPUP)),
     )
     done_counts = _done_counts("call__line_of_business_id", start=start, end=end, among=line_ids)
     outside_stats = outside_calls_by("call__line_of_business_id", start, end, among=line_ids)
@@ -406,6 +532,7 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
         .order_by()
         .values_list("line_of_business_id", "n")
     )
+    sampled = month_sampled(month)
     rows = []
     for line in lines:
         policy = policies.for_line(line["pk"])
@@ -418,10 +545,12 @@ def line_month_rows(*, user, month: Period, now: dt.datetime | None = None) -> l
             minimum=policy.line_month_floor,
             cap=policy.line_month_cap,
             eligible=eligible.get(line["pk"], 0),
+            sampled=sampled,
         )
         s = assignment_stats.get(line["pk"])
         if s:
             row.assigned, row.open, row.overdue = s["assigned"], s["open"], s["overdue"]
+            row.topup, row.due_by = s["topup"], s["due_by"]
             # Paced like the agent rows, by the work's own due times (routed the Monday after
             # a week, due days later), not by the calendar: the minimum is expected only as
             # far as the line's assignments have fallen due.

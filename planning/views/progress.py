@@ -102,6 +102,7 @@ def _progress_page(request, week: dt.date, *, status: int = 200):
             "prev_week": week_label(week - dt.timedelta(weeks=1)),
             "next_week": week_label(week + dt.timedelta(weeks=1)),
             "under_way": week > last_complete_week(),
+            "week_sampled": progress.week_sampled(week),
             "month": month,
             "lines": progress.line_month_rows(user=request.user, month=month, now=now),
             "show_load": show_load,

@@ -59,7 +59,7 @@ def _quota(summary: WeeklySummary) -> list:
         for r in summary.behind
     ]
     line_rows = [
-        [r.name, count(r.minimum), count(r.planned), count(r.done), f"{r.progress_pct} %", _("yes") if r.behind else ""]
+        [r.name, count(r.minimum), count(r.planned), count(r.done), r.progress_short, _("yes") if r.behind else ""]
         for r in summary.lines
     ]
     out = [

@@ -88,6 +88,13 @@ class ProgressData(ScoringPersonas):
         tier(cls.other_agent, tier="excellent", target=3, average="93.0", ci=("91.0", "95.0"))
 
         cls.agent_c = f.AgentFactory(name="Zhao Lei", employee_id="E3", team=cls.team)
+        # The week (and its month's line top-up) was sampled: its work was routed by the plan.
+        # Before a week is sampled nothing is short (tests/planning/test_progress_wording.py).
+        month = periods.month_of_week(WEEK)
+        SamplingRun.objects.create(kind="agent_week", period_start=WEEK, runs=1, last_run_at=now)
+        SamplingRun.objects.create(
+            kind="line_month", period_start=dt.date(month.year, month.month, 1), runs=1, last_run_at=now
+        )
 
     def rows(self, user=None, **kwargs) -> dict[str, progress.AgentWeekRow]:
         rows = progress.agent_week_rows(user=user or self.manager, week_start=WEEK, **kwargs)
@@ -115,22 +122,24 @@ class AgentWeekNumbersTests(ProgressData):
         self.assertEqual((row.tier, row.target, row.target_from_tier, row.assigned), (None, 5, False, 0))
         self.assertEqual(row.behind_reasons, ["short"])
 
-    def test_behind_pace_is_done_below_the_target_times_the_elapsed_share_of_the_due_window(self):
+    def test_behind_pace_is_done_below_the_assignments_already_due(self):
+        # Issue 15 changed this deliberately: the pace used to be ⌊target × elapsed share of the
+        # due window⌋, which called a week behind before any of its work was due.
         agent = f.AgentFactory(name="Pace", team=self.team)
         tier(agent, target=4)
         start = timezone.now() - dt.timedelta(days=10)
         calls = [f.CallFactory(agent=agent, line_of_business=self.lob, start_time=at(d)) for d in range(4)]
-        for call in calls:
-            f.AssignmentFactory(call=call, evaluator=self.qa, due_at=start + dt.timedelta(days=4))
+        for i, call in enumerate(calls):
+            f.AssignmentFactory(call=call, evaluator=self.qa, due_at=start + dt.timedelta(days=2 if i < 2 else 4))
         Assignment.objects.filter(call__agent=agent).update(created_at=start)
         make_evaluation(call=calls[0], by=self.qa)
 
-        halfway = self.rows(now=start + dt.timedelta(days=2))["Pace"]
-        self.assertEqual((halfway.expected, halfway.done, halfway.behind_pace), (2, 1, True))
-        quarter = self.rows(now=start + dt.timedelta(days=1))["Pace"]
-        self.assertEqual((quarter.expected, quarter.behind_pace, quarter.behind), (1, False, False))
-        early = self.rows(now=start + dt.timedelta(hours=1))["Pace"]
-        self.assertEqual(early.expected, 0)
+        before_due = self.rows(now=start + dt.timedelta(days=1, hours=23))["Pace"]
+        self.assertEqual((before_due.expected, before_due.behind_pace, before_due.behind), (0, False, False))
+        two_due = self.rows(now=start + dt.timedelta(days=3))["Pace"]
+        self.assertEqual((two_due.expected, two_due.done, two_due.behind_pace), (2, 1, True))
+        all_due = self.rows(now=start + dt.timedelta(days=5))["Pace"]
+        self.assertEqual(all_due.expected, 4)
 
     def test_evaluations_outside_assignments_count_toward_the_target(self):
         agent = f.AgentFactory(name="Outside", team=self.team)
