@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from qa_platform.roles import CENTER_WIDE_ROLES, HR, SUPERVISOR, user_roles
@@ -126,6 +126,23 @@ def parse_month(value: str | None) -> Period:
     return period
 
 
+def latest_call_month() -> Period:
+    """The month of the latest call (in the center's time zone), or the current month when there
+    is no call yet."""
+    latest = Call.objects.aggregate(m=Max("start_time"))["m"]
+    day = timezone.localtime(latest).date() if latest else timezone.localdate()
+    return Period(day.year, day.month)
+
+
+class Center:
+    """The center — as much of it as the user may see — as the object of a page other apps add
+    sections to (the overview, the team list; qa_platform.menu.page_panels_for), as an Agent or a
+    Team is on theirs."""
+
+
+CENTER = Center()
+
+
 def _call_stats(prefix: str = "") -> dict:
     p = prefix
     return {
@@ -145,7 +162,7 @@ def center_overview(*, period: Period) -> dict:
         .annotate(**_call_stats())
         .order_by("line_of_business__name")
     )
-    by_shift = list(calls.values("shift__name").annotate(**_call_stats()).order_by("shift__name"))
+    by_shift = list(calls.values("shift__code", "shift__name").annotate(**_call_stats()).order_by("shift__name"))
     by_direction = list(calls.values("direction").annotate(**_call_stats()).order_by("direction"))
     totals = calls.aggregate(**_call_stats())
     return {

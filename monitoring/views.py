@@ -12,28 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from qa_platform.menu import call_actions_for, page_panels_for
+from qa_platform.menu import call_actions_for, latest_month, page_panels_for
 from qa_platform.permissions import role_required
 from qa_platform.roles import ADMIN, MANAGER, has_role
 
 from . import selectors, services
-from .filters import CallFilter
+from .filters import search_calls
 from .forms import CallImportForm
 from .models import MAX_ID, ListenLog
-from .permissions import OVERVIEW_ROLES, TEAM_ROLES, can_ingest_calls, can_see_calls
+from .permissions import CALL_LIST_ROLES, OVERVIEW_ROLES, TEAM_ROLES, can_ingest_calls, can_see_calls
 from .recordings import recording_response
 
 PAGE_SIZE = 50
-CALL_SORTS = {
-    "start_time": "start_time",
-    "-start_time": "-start_time",
-    "talk": "talk_seconds",
-    "-talk": "-talk_seconds",
-    "agent": "agent__name",
-    "-agent": "-agent__name",
-    "csat": "csat",
-    "-csat": "-csat",
-}
 
 
 def _page(request, queryset):
@@ -45,35 +35,73 @@ def _require_calls(user) -> None:
         raise PermissionDenied
 
 
+def _latest_period() -> selectors.Period:
+    """Where the month pages open when no month is asked for, never on an empty current month:
+    the latest month with data as the apps above say (reports: with scored evaluations, so the
+    QA picture beside the call figures has them too), else the latest month with calls."""
+    return selectors.month_or_none(latest_month()) or selectors.latest_call_month()
+
+
+def _period(request) -> selectors.Period:
+    return selectors.month_or_none(request.GET.get("month")) or _latest_period()
+
+
+def _empty_month(request, period: selectors.Period, calls: int) -> dict:
+    """For a month without calls (templates/monitoring/empty_month.html): the month that has
+    data, for the page to point to, and whether the user may import calls."""
+    if calls:
+        return {"month_empty": False}
+    latest = _latest_period()
+    return {
+        "month_empty": True,
+        "latest_period": latest if latest != period else None,
+        "can_ingest": can_ingest_calls(request.user),
+    }
+
+
 @role_required(*OVERVIEW_ROLES)
 @require_GET
 def center_overview(request):
-    period = selectors.parse_month(request.GET.get("month"))
+    period = _period(request)
+    figures = selectors.center_overview(period=period)
     return render(
         request,
         "monitoring/center_overview.html",
-        {"period": period, **selectors.center_overview(period=period)},
+        {
+            "period": period,
+            **figures,
+            **_empty_month(request, period, figures["totals"]["calls"]),
+            # Other apps' sections for the whole center (reports' QA picture of the month).
+            "panels": page_panels_for(request.user, selectors.CENTER, month=period.label),
+        },
     )
 
 
 @role_required(*TEAM_ROLES)
 @require_GET
 def team_list(request):
-    period = selectors.parse_month(request.GET.get("month"))
+    period = _period(request)
     teams = selectors.team_summaries(user=request.user, period=period)
-    return render(request, "monitoring/team_list.html", {"teams": teams, "period": period})
+    empty = _empty_month(request, period, sum(t.calls for t in teams)) if teams else {}
+    # Other apps' sections for the teams the user sees (reports' QA picture: a supervisor's
+    # "My teams", the whole center for the center-wide roles).
+    panels = page_panels_for(request.user, selectors.CENTER, month=period.label) if teams else []
+    return render(request, "monitoring/team_list.html", {"teams": teams, "period": period, "panels": panels, **empty})
 
 
 @role_required(*TEAM_ROLES)
 @require_GET
 def team_detail(request, pk: int):
     team = get_object_or_404(selectors.teams_visible_to(request.user), pk=pk)
-    period = selectors.parse_month(request.GET.get("month"))
+    period = _period(request)
     agents = selectors.agent_summaries(team=team, period=period)
-    # Other apps' sections for the team (reports' QA picture), for the month asked for if any.
-    panels = page_panels_for(request.user, team, month=request.GET.get("month"))
+    # Other apps' sections for the team (reports' QA picture), for the month the page shows.
+    panels = page_panels_for(request.user, team, month=period.label)
+    empty = _empty_month(request, period, sum(a.calls_count for a in agents)) if agents else {}
     return render(
-        request, "monitoring/team_detail.html", {"team": team, "agents": agents, "period": period, "panels": panels}
+        request,
+        "monitoring/team_detail.html",
+        {"team": team, "agents": agents, "period": period, "panels": panels, **empty},
     )
 
 
@@ -106,6 +134,7 @@ def agent_detail(request, pk: int):
     context = {
         "agent": agent,
         "show_calls": can_see_calls(request.user),
+        "can_search_calls": has_role(request.user, *CALL_LIST_ROLES),
         # Other apps' sections for the agent (reports' QA picture), by their own rules.
         "panels": page_panels_for(request.user, agent),
     }
@@ -120,24 +149,13 @@ def agent_detail(request, pk: int):
 @require_GET
 def call_list(request):
     _require_calls(request.user)
-    calls = selectors.calls_visible_to(request.user)
-    filterset = CallFilter(request.GET, queryset=calls)
-    sort = request.GET.get("sort", "-start_time")
-    qs = filterset.qs.order_by(CALL_SORTS.get(sort, "-start_time"), "-pk") if filterset.is_valid() else calls.none()
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
+    filterset, sort_form, calls = search_calls(request, selectors.calls_visible_to(request.user))
     return render(
         request,
         "monitoring/call_list.html",
-        {
-            "filter": filterset,
-            "page": _page(request, qs),
-            "sort": sort,
-            "querystring": params.urlencode(),
-            "sort_querystring": sort_params.urlencode(),
-        },
+        {"filter": filterset, "sort_form": sort_form, "sort": sort_form.sort_key(), "page": _page(request, calls)},
+        # A value the search cannot read is the asker's error, named on the page (the API's 400 too).
+        status=400 if filterset.errors or sort_form.errors else 200,
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from monitoring.models import Agent, Team
+from monitoring.selectors import Center
 from qa_platform.menu import NavItem, Panel
 from qa_platform.roles import ADMIN, MANAGER, QA, SUPERVISOR, has_role
 
@@ -24,7 +25,7 @@ from .permissions import (
     format_scope,
 )
 from .selectors.dashboard import qa_picture
-from .selectors.periods import month_or_latest
+from .selectors.periods import latest_scored_month, month_or_latest
 from .selectors.qa import Scope
 
 
@@ -83,10 +84,20 @@ def trend_items(trend) -> list[charts.Item]:
     return [charts.Item.of_mean(point.period.label, point.stats) for point in trend]
 
 
+def latest_month() -> str | None:
+    """The latest month with scored evaluations: where monitoring's month pages (the center
+    overview, the teams) open, so their QA picture has figures (qa_platform/menu.py)."""
+    period = latest_scored_month()
+    return period.label if period else None
+
+
 def page_panels(user, obj, *, month: str | None = None) -> list[Panel]:
     """The QA picture (the month's average with n and interval, the six-month trend, the weakest
-    criteria) on an agent's or a team's page, for whoever may see that scope's dashboard."""
-    if isinstance(obj, Agent):
+    criteria) on the center overview and on an agent's or a team's page, for whoever may see
+    that scope's dashboard."""
+    if isinstance(obj, Center):
+        scope = Scope(Scope.CENTER)
+    elif isinstance(obj, Agent):
         scope = Scope(Scope.AGENT, obj.pk)
     elif isinstance(obj, Team):
         scope = Scope(Scope.TEAM, obj.pk)

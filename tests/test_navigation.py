@@ -1,9 +1,10 @@
 """The menu and the call page's actions come from each app's own rules (qa_platform/menu.py):
-every role sees the entries for the pages it may open, and nothing it would be refused."""
+every role sees the entries for the pages it may open, and nothing it would be refused; a long
+menu is grouped by task (work, people, quality, reports, settings), a short one is flat."""
 
 from django.contrib.auth.models import Group
 
-from qa_platform.menu import call_actions_for, items_for
+from qa_platform.menu import GROUP_OF, GROUPS, call_actions_for, groups_for, items_for
 from tests import factories as f
 from tests.personas import Personas
 
@@ -77,6 +78,57 @@ class MenuTests(Personas):
         self.assertContains(response, 'href="/agents/"')
         self.assertNotContains(response, 'href="/calls/"')
         self.assertNotContains(response, 'href="/evaluations/"')
+
+
+def grouped(user, path: str = "") -> list[tuple[str, list[str]]]:
+    return [(g.key, [i.url_name for i in g.items]) for g in groups_for(user, path=path)]
+
+
+class MenuGroupTests(Personas):
+    def everyone(self):
+        return (self.agent_user, self.hr, self.qa, self.supervisor, self.trainer, self.manager)
+
+    def test_every_entry_is_put_in_a_group_on_purpose(self):
+        # A new page joins a group in GROUP_OF (or sets NavItem.group), not by the Work default.
+        keys = {key for key, _label in GROUPS}
+        for user in self.everyone():
+            for item in items_for(user):
+                with self.subTest(user=user.username, page=item.url_name):
+                    self.assertTrue(item.group in keys or GROUP_OF.get(item.url_name) in keys)
+
+    def test_the_managers_menu_is_five_task_groups_holding_every_entry_once(self):
+        self.manager.is_staff = True
+        groups = grouped(self.manager)
+        self.assertEqual([key for key, _items in groups], ["work", "people", "quality", "reports", "settings"])
+        self.assertEqual(groups[0][1][:3], ["work-queue", "quota-progress", "call-list"])
+        self.assertIn("team-list", dict(groups)["people"])
+        self.assertIn("scorecard-list", dict(groups)["quality"])
+        self.assertEqual(dict(groups)["reports"][:2], ["center-overview", "dashboard"])
+        self.assertEqual(dict(groups)["settings"][-2:], ["admin:index", "api-docs"])
+        listed = [name for _key, names in groups for name in names]
+        self.assertEqual(sorted(listed), sorted([*menu(self.manager), "admin:index", "api-docs"]))
+
+    def test_a_short_menu_stays_flat(self):
+        self.assertEqual(grouped(self.agent_user), [("", [*menu(self.agent_user), "api-docs"])])
+        self.assertEqual(grouped(self.hr), [("", ["hr-export", "agent-list", "api-docs"])])
+
+    def test_the_group_of_the_page_shown_is_marked(self):
+        current = [g.key for g in groups_for(self.qa, path=f"/teams/{self.team.pk}/") if g.current]
+        self.assertEqual(current, ["people"])
+        # The longest matching address wins: /calls/import/ is Import calls (settings), not Calls.
+        current = [g.key for g in groups_for(self.manager, path="/calls/import/") if g.current]
+        self.assertEqual(current, ["settings"])
+
+    def test_the_page_renders_each_group_as_a_dropdown(self):
+        self.client.force_login(self.qa)
+        response = self.client.get("/queue/")
+        for label in ("Work", "People", "Quality", "Reports"):
+            self.assertContains(response, f"<summary>{label}</summary>", html=False)
+        self.assertContains(response, '<a href="/queue/" aria-current="page">Work queue</a>', html=True)
+        self.assertContains(response, 'class="nav-group current"')
+        # A group of one entry (QA's settings: the API docs) is that entry's link, not a dropdown.
+        self.assertNotContains(response, "<summary>Settings</summary>")
+        self.assertContains(response, 'href="/api/docs/"')
 
 
 class CallActionTests(Personas):

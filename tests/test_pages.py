@@ -34,4 +34,4 @@ class QueryCountTests(Personas):
         response = self.client.get("/calls/", {"direction": "outbound"})
         self.assertContains(response, "1 call")
         bad = self.client.get("/calls/", {"date_from": "not-a-date"})
-        self.assertContains(bad, "Enter a valid date")
+        self.assertContains(bad, "Enter a valid date", status_code=400)

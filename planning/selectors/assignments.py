@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -140,3 +141,38 @@ def assignment_for_page(pk) -> Assignment:
     if not (str(pk).isascii() and str(pk).isdigit() and int(pk) <= MAX_ID):
         raise Http404
     return get_object_or_404(Assignment.objects.select_related(*LIST_RELATED), pk=int(pk))
+
+
+@dataclass(frozen=True)
+class WeekWork:
+    """One evaluator's assignments for one monitoring week (cancelled ones left out): what the
+    work queue shows as the week's progress."""
+
+    week_start: dt.date
+    assigned: int
+    done: int
+    overdue: int  # open and past their due time
+    due_by: dt.datetime | None  # the latest due time among them
+
+    @property
+    def open(self) -> int:
+        return self.assigned - self.done
+
+    @property
+    def done_pct(self) -> int:
+        return round(100 * self.done / self.assigned) if self.assigned else 0
+
+
+def week_work_of(evaluator, *, week_start: dt.date, now: dt.datetime) -> WeekWork:
+    """`evaluator`'s assignments for the week of `week_start`. One query."""
+    stats = (
+        Assignment.objects.filter(evaluator=evaluator, period_start=week_start)
+        .exclude(status=AssignmentStatus.CANCELLED)
+        .aggregate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
+            overdue=Count("pk", filter=Q(status=AssignmentStatus.OPEN, due_at__lt=now)),
+            due_by=Max("due_at"),
+        )
+    )
+    return WeekWork(week_start=week_start, **stats)

@@ -9,6 +9,8 @@ the row in place with htmx; without script the same form posts to the reassignme
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -26,12 +28,15 @@ from django_htmx.http import reswap
 from monitoring.models import Assignment, AssignmentStatus
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
+from qa_platform.roles import has_role
 from scoring import selectors as scoring_selectors
 from scoring import services as scoring_services
+from scoring.selectors_calibration_sessions import OPEN_STATUSES, sessions_visible_to
 
-from ..periods import week_label
-from ..permissions import QUEUE_ROLES, can_open_queue_of_others
-from ..selectors.assignments import ReassignContext, assignment_for_page, open_assignments_of
+from ..periods import last_complete_week, week_label
+from ..permissions import PROGRESS_ROLES, QUEUE_ROLES, can_open_queue_of_others
+from ..selectors import progress
+from ..selectors.assignments import ReassignContext, assignment_for_page, open_assignments_of, week_work_of
 from ..services.assignments import assignment_reassign as reassign_service
 
 
@@ -80,6 +85,7 @@ def queue_context(request) -> dict:
         "overdue_count": overdue,
         "any_reassign": any(a.may_reassign for a in assignments),
         "queue_url": reverse("work-queue"),
+        **_week_context(request, evaluator, now=now),
     }
     if can_open_queue_of_others(request.user):
         context["evaluator_choices"] = list(
@@ -87,6 +93,28 @@ def queue_context(request) -> dict:
             .annotate(open=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OPEN), distinct=True))
             .order_by("username")
             .distinct()
+        )
+    return context
+
+
+def _week_context(request, evaluator, *, now) -> dict:
+    """The week being worked (the last complete week, whose calls are sampled and due now): the
+    evaluator's own progress on it and, on one's own queue, the plan's for everyone one follows
+    (quota progress's totals) and the calibration sessions under way one takes part in."""
+    week = last_complete_week()
+    context = {
+        "week": week_work_of(evaluator, week_start=week, now=now),
+        "week_label": week_label(week),
+        "week_end": week + dt.timedelta(days=6),
+    }
+    if evaluator.pk == request.user.pk:
+        if has_role(request.user, *PROGRESS_ROLES):
+            rows = progress.agent_week_rows(user=request.user, week_start=week, now=now)
+            context["plan"] = progress.agent_totals(rows)
+        context["calibration_sessions"] = list(
+            sessions_visible_to(request.user)
+            .filter(is_participant=True, status__in=OPEN_STATUSES)
+            .order_by("week_start", "pk")
         )
     return context
 

@@ -10,10 +10,21 @@ from monitoring.selectors import Period, month_or_none
 from scoring.models import SCORED, Evaluation, Kind
 
 
-def latest_month_with_data() -> Period:
+def latest_scored_month() -> Period | None:
+    """The month of the latest call with a scored (regular) evaluation; None when there is none."""
     latest = Evaluation.objects.filter(kind=Kind.REGULAR, status__in=SCORED).aggregate(m=Max("call__start_time"))["m"]
-    day = timezone.localtime(latest).date() if latest else timezone.localdate()
+    if latest is None:
+        return None
+    day = timezone.localtime(latest).date()
     return Period(day.year, day.month)
+
+
+def latest_month_with_data() -> Period:
+    """The latest month with scored evaluations, else the current month."""
+    if (period := latest_scored_month()) is not None:
+        return period
+    today = timezone.localdate()
+    return Period(today.year, today.month)
 
 
 def month_or_latest(value: str | None) -> Period:

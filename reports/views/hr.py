@@ -31,6 +31,19 @@ def last_month() -> Period:
     return Period(today.year, today.month).previous
 
 
+def _contents(period: Period) -> dict:
+    """What the month's export holds, shown before it is downloaded (the same figures the file
+    has): agents, evaluations counted, agents with a performance score, adjustment rows."""
+    data = export.bonus_export(period)
+    results = [row for row in data.rows if row["row_type"] == export.RESULT]
+    return {
+        "agents": len(results),
+        "evaluations": sum(row["evaluations"] or 0 for row in results),
+        "scored": sum(1 for row in results if row["total"] is not None),
+        "adjustments": data.adjustment_count,
+    }
+
+
 def _render(request, form, period: Period, status: int = 200):
     closes = list(MonthClose.objects.select_related("closed_by").order_by("-month")[:RECENT_CLOSES])
     return render(
@@ -40,6 +53,7 @@ def _render(request, form, period: Period, status: int = 200):
             "form": form,
             "period": period,
             "close": close_of(period),
+            "contents": _contents(period),
             "closes": closes,
             "is_over": period.end <= timezone.now(),
             "can_close": can_close_month(request.user),

@@ -15,6 +15,8 @@
  * - <select data-autosubmit> submits its form when changed (the language picker).
  * - htmx swaps the 4xx responses a view marks for it (see the htmx:beforeSwap handler).
  * - after an htmx swap that removed the focused element, focus goes to the swap's target.
+ * - the main menu's groups (<details data-nav-menu>): opening one closes the others, and a
+ *   click elsewhere or Escape closes it (without script each still opens and closes itself).
  * No dependencies, no build step.
  */
 (function () {
@@ -124,6 +126,26 @@
   document.addEventListener("htmx:responseError", function (ev) {
     var d = ev.detail;
     if (d.requestConfig && d.requestConfig.verb === "get" && d.xhr.responseURL) window.location.assign(d.xhr.responseURL);
+  });
+
+  function openMenus() {
+    return Array.prototype.slice.call(document.querySelectorAll("details[data-nav-menu][open]"));
+  }
+  document.addEventListener("toggle", function (ev) {
+    var opened = ev.target;
+    if (!opened.matches || !opened.matches("details[data-nav-menu]") || !opened.open) return;
+    openMenus().forEach(function (menu) { if (menu !== opened) menu.open = false; });
+  }, true); // toggle does not bubble
+  document.addEventListener("click", function (ev) {
+    openMenus().forEach(function (menu) { if (!menu.contains(ev.target)) menu.open = false; });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    openMenus().forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.open = false;
+      if (inside) menu.querySelector("summary").focus();
+    });
   });
 
   document.addEventListener("htmx:afterSettle", function (ev) {

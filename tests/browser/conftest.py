@@ -100,3 +100,15 @@ def log_in(page, username: str, password: str = "pw") -> None:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url, f"{username} could not log in"
+
+
+def open_from_menu(page, label: str) -> None:
+    """Follow the main menu's entry `label` as a person does: a grouped menu's entry sits in its
+    group's dropdown (templates/nav_items.html), which is opened first."""
+    menu = page.locator("nav[aria-label='Main']")
+    # A closed dropdown's links are hidden, so out of the accessibility tree until it opens.
+    hidden = page.get_by_role("link", name=label, exact=True, include_hidden=True)  # `has` looks inside
+    group = menu.locator("details[data-nav-menu]", has=hidden)
+    if group.count() and not group.evaluate("details => details.open"):
+        group.locator("summary").click()
+    menu.get_by_role("link", name=label, exact=True).click()

@@ -11,7 +11,7 @@ import pytest
 
 from scoring.models import CalibrationSession, Evaluation, SessionStatus, Status
 from tests import factories as f
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_from_menu
 from tests.scoring.factories import FULL_MARKS, criteria, make_scorecard_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -121,7 +121,7 @@ def test_a_session_scored_blind_revealed_agreed_and_closed(new_page, center):
     # --- each participant scores both calls on the scoring page, blind ------------------------
     for n, username in enumerate(("qa2", "supervisor", "trainer")):
         page = open_page(new_page, username)
-        page.get_by_role("link", name="Calibration").click()  # the menu offers it while the session is open
+        open_from_menu(page, "Calibration")  # the menu offers it while the session is open
         page.get_by_role("link", name="Billing calibration, week 47").click()
         page.wait_for_url(f"**/calibration/{session.pk}/")
         html = page.content()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from monitoring.selectors import Period
 from scoring.models import Evaluation
 from tests import factories as f
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_from_menu
 from tests.reports.dashboard_month import GOOD, PERFECT, WEAK
 from tests.scoring.factories import WORKED_ANSWERS, make_evaluation, make_scorecard_version
 
@@ -80,7 +80,7 @@ def test_a_supervisor_changes_month_and_scope_and_drills_down_to_an_evaluation(n
     log_in(page, "supervisor")
 
     # From the menu: the latest month with data, the supervisor's own teams only.
-    page.get_by_role("link", name="QA dashboard").click()
+    open_from_menu(page, "QA dashboard")
     page.wait_for_url("**/dashboard/")
     heading = page.get_by_role("heading", level=1)
     assert "My teams" in heading.inner_text()
