@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request as DrfRequest
 
 from qa_platform.filters import DateTimeFilter, IdFilter, IntegerFilter, StrictBooleanFilter
 
@@ -187,6 +188,14 @@ class CallFilter(django_filters.FilterSet):
         model = Call
         fields: list[str] = []
         form = CallSearchForm
+
+    def get_form_class(self):
+        """On the page an inverted range is an error under its high end; through the API it is a
+        schema-valid question whose answer is no calls (an empty list, 200)."""
+        form_class = super().get_form_class()
+        if isinstance(self.request, DrfRequest):
+            return type("CallApiSearchForm", (form_class,), {"RANGES": ()})
+        return form_class
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

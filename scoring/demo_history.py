@@ -23,6 +23,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
@@ -103,7 +104,10 @@ def copy_to_history(queryset: models.QuerySet, *, kind: str, when, who, changes:
     columns[History._meta.get_field("history_change_reason")] = Value("")
     aliases = {f"h_{index}": expression for index, expression in enumerate(columns.values())}
     select = queryset.order_by().annotate(**aliases).values(*aliases)
-    sql, params = select.query.sql_with_params()
+    try:
+        sql, params = select.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: a small demo with none of these rows
+        return
     quote = connection.ops.quote_name
     target = ", ".join(quote(field.column) for field in columns)
     with connection.cursor() as cursor:

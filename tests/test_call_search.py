@@ -309,7 +309,7 @@ class BadValueTests(CallSearchBase):
                 self.assertEqual(api.status_code, 400)
                 self.assertIn(name, api.json())
 
-    def test_a_range_the_wrong_way_round_is_a_400_on_its_upper_end(self):
+    def test_a_range_the_wrong_way_round_is_a_400_on_the_page_and_no_calls_in_the_api(self):
         for low, high, values in (
             ("date_from", "date_to", ("2026-11-10", "2026-11-01")),
             ("talk_seconds_min", "talk_seconds_max", ("600", "60")),
@@ -318,9 +318,9 @@ class BadValueTests(CallSearchBase):
             with self.subTest(high=high):
                 params = dict(zip((low, high), values, strict=True))
                 self.assertEqual(self.client.get("/calls/", params).status_code, 400)
+                # Through the API it is a schema-valid question whose answer is no calls.
                 api = self.api(self.qa).get("/api/v1/calls/", params)
-                self.assertEqual(api.status_code, 400)
-                self.assertEqual(set(api.json()), {high})
+                self.assertEqual((api.status_code, api.json()["count"]), (200, 0))
 
     def test_an_unknown_sort_is_a_400_on_the_page(self):
         response = self.client.get("/calls/", {"sort": "shoe_size"})

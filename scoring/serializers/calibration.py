@@ -8,7 +8,7 @@ selector's, once: before it, `scores`, `spread` and `consensus` are null for eve
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -318,16 +318,19 @@ class SessionCreateSerializer(InputSerializer):
     )
     week_start = serializers.DateField(help_text=_("Any day of the week the calls come from (filed under its Monday)."))
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    tolerance = serializers.DecimalField(
-        max_digits=4,
-        decimal_places=1,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("50"),
+    # A number (kept to one decimal, rounded half up): a DecimalField documents a string pattern
+    # that "-" satisfies.
+    tolerance = serializers.FloatField(
+        min_value=0.5,
+        max_value=50,
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("Points; absent: the calibration policy's."),
+        help_text=_("Points, kept to one decimal; absent: the calibration policy's."),
     )
+
+    def validate_tolerance(self, value):
+        return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     notes = StrictCharField(required=False, allow_blank=True, max_length=10000, default="")
     calls = serializers.ListField(
         child=SessionCallField(), min_length=1, max_length=MAX_CALLS, help_text=_("Call ids, 1 to 10.")
