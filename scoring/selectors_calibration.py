@@ -34,7 +34,6 @@ templates/scoring/calibration/_report.html and the PDF, reports/pdf/calibration.
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,6 +42,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
+
+from qa_platform.names import person_name
 
 from . import formula
 from .models import SCORED, Answer, Criterion, Evaluation, Kind
@@ -161,16 +162,6 @@ def participant_offsets(
 NOT_ENOUGH_DATA = _("Not enough data")
 NEEDS_TWO_CALLS = _("Not enough data: at least two calls with two or more scores are needed.")
 NEEDS_COMPLETE_RATERS = _("Not enough data: at least two calls scored by at least two of the same participants.")
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def person_name(first: str, last: str, username: str) -> str:
-    """A name as it is written: a Chinese name family name first with no space, another
-    "first last"; the username when no name is recorded (DESIGN.md §7)."""
-    first, last = (first or "").strip(), (last or "").strip()
-    if not (first or last):
-        return username
-    return f"{last}{first}" if CJK.search(first + last) else f"{first} {last}".strip()
 
 
 def _fmt(value: float | None, digits: int) -> str:

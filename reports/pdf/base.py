@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -27,6 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from reportlab.platypus.flowables import HRFlowable
 
 from monitoring.selectors import Period
+from qa_platform.names import person_name
 
 from ..selectors.qa import Mean
 
@@ -187,22 +187,10 @@ def month_short(period: Period) -> str:
     return period.label
 
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def person(first: str, last: str, username: str = "") -> str:
-    """A person's name as it is written: a Chinese name family name first with no space, another
-    "first last"; the username when no name is recorded."""
-    first, last = (first or "").strip(), (last or "").strip()
-    if not (first or last):
-        return username
-    if CJK.search(first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
-
-
 def evaluator_name(row: dict) -> str:
-    return person(row.get("evaluator__first_name", ""), row.get("evaluator__last_name", ""), row["evaluator__username"])
+    return person_name(
+        row.get("evaluator__first_name", ""), row.get("evaluator__last_name", ""), row["evaluator__username"]
+    )
 
 
 # --- tables -------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from qa_platform.names import person_name
+
 from ..selectors.monthly import MonthFigures
 from ..selectors.qa import Scope
 from . import charts, sections
@@ -17,7 +19,6 @@ from .base import (
     mean_headers,
     month_text,
     num,
-    person,
     render_document,
     seconds,
     table,
@@ -61,7 +62,7 @@ def render(figures: MonthFigures, team_id: int) -> bytes:
         reference=center.summary.mean,
     )
     supervisors = ", ".join(
-        person(s["user__first_name"], s["user__last_name"], s["user__username"]) for s in info["supervisors"]
+        person_name(s["user__first_name"], s["user__last_name"], s["user__username"]) for s in info["supervisors"]
     )
     story = [
         *sections.no_data_note(mine),
