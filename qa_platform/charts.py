@@ -32,7 +32,9 @@ def nice_step(span: float, ticks: int = 5, *, whole: bool = False) -> float:
         return 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
-        if raw <= m * magnitude:
+        # A hair of tolerance: 5e-29 / 5 is 1.0000000000000001e-29, which is the step 1e-29 (a
+        # step of 2e-29 would leave the top of the axis without a tick).
+        if raw <= m * magnitude * (1 + 1e-9):
             return m * magnitude
     return 10 * magnitude
 

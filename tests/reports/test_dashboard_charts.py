@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reports import charts
@@ -51,6 +51,7 @@ def test_counts_get_whole_ticks():
     assert [t.value for t in chart.y_ticks] == [0, 1]
 
 
+@example([4.841075711267519e-29])  # the axis once stopped a tick short of this bar
 @given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=15))
 def test_bars_always_fit_the_plot(values):
     chart = charts.bar_chart([Item(str(i), v) for i, v in enumerate(values)], whole=False)
