@@ -117,12 +117,6 @@ class Agent(models.Model):
         help_text=_("When the agent was informed that calls are monitored."),
     )
 
-    # Set by hand (admin) until the coaching app has plans of its own; then planning reads the
-    # plans directly and these two flags go. Read by planning: an open plan raises the agent's
-    # tier and its service types get follow-up samples.
-    coaching_open = models.BooleanField(_("has an open coaching plan"), default=False)
-    coaching_focus = models.JSONField(_("coaching focus (service types)"), default=list, blank=True)
-
     history = HistoricalRecords()
 
     class Meta:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from coaching.selectors.followups import follow_up_targets
 from monitoring.models import Agent
 from scoring.models import SCORED, Evaluation, Kind
 
@@ -47,9 +48,11 @@ def agent_tiers_refresh(*, week_start: dt.date) -> int:
     for agent_id, started, total, critical in rows.iterator(chunk_size=10_000):
         by_agent[agent_id].append((started, float(total), critical))
     tiers = []
-    for agent in Agent.objects.filter(active=True).only(
-        "pk", "team_id", "hire_date", "coaching_open", "coaching_focus"
-    ):
+    # Plans as they stand now (the week is being planned now); derived follow-up service types
+    # come from losses before the week.
+    follow_ups = follow_up_targets(now=end)
+    for agent in Agent.objects.filter(active=True).only("pk", "team_id", "hire_date"):
+        follow_up = follow_ups.get(agent.pk)
         policy = policies.for_team(agent.team_id)
         since, _ = week_bounds(week_start - dt.timedelta(weeks=policy.trailing_weeks))
         scores = [(total, critical) for started, total, critical in by_agent.get(agent.pk, ()) if started >= since]
@@ -57,7 +60,7 @@ def agent_tiers_refresh(*, week_start: dt.date) -> int:
             totals=[t for t, _c in scores],
             critical_failures=sum(1 for _t, c in scores if c),
             tenure_days=(week_start - agent.hire_date).days,
-            coaching_open=agent.coaching_open,
+            coaching_open=follow_up is not None,
             policy=policy,
         )
         tiers.append(
@@ -72,8 +75,8 @@ def agent_tiers_refresh(*, week_start: dt.date) -> int:
                 ci_high=one_decimal(result.ci[1]) if result.ci else None,
                 critical_failures=result.critical_failures,
                 new_hire=result.new_hire,
-                open_coaching_plan=agent.coaching_open,
-                focus_service_types=list(agent.coaching_focus or []) if agent.coaching_open else [],
+                open_coaching_plan=follow_up is not None,
+                focus_service_types=follow_up.service_types if follow_up else [],
                 straddles_boundary=result.straddles,
                 reason=result.reason[:200],
             )

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from coaching.models import ACTIVE_PLAN_STATUSES
 from monitoring.models import Agent, LineOfBusiness, Team
 from monitoring.selectors import Period
 from scoring.models import Evaluation
@@ -119,7 +120,7 @@ class CenterExtra:
     highest: list[dict]
     lowest: list[dict]
     critical: list[dict]
-    coaching_flagged: int  # agents marked by hand as having an open coaching plan (monitoring.Agent)
+    coaching_flagged: int  # active agents with an open, in-progress or overdue coaching plan
 
 
 @dataclass
@@ -280,5 +281,5 @@ def _center_extra(evaluations: QuerySet[Evaluation]) -> CenterExtra:
         highest=list(listed.order_by("-total", "call__start_time", "pk")[:NOTABLE]),
         lowest=list(listed.order_by("total", "call__start_time", "pk")[:NOTABLE]),
         critical=list(listed.filter(critical_failed=True).order_by("call__start_time", "pk")[:CRITICAL_LISTED]),
-        coaching_flagged=Agent.objects.filter(coaching_open=True, active=True).count(),
+        coaching_flagged=Agent.objects.filter(active=True, coaching_plans__status__in=ACTIVE_PLAN_STATUSES).distinct().count(),
     )

@@ -17,6 +17,7 @@ from planning.models import AgentTier, Tier
 from planning.services import plan as plan_svc
 from scoring.models import Evaluation
 from tests import factories as f
+from tests.coaching.factories import make_plan
 from tests.planning.helpers import WEEK, add_calls, plan, primary
 from tests.scoring.factories import make_evaluation, make_scorecard_version
 
@@ -36,9 +37,7 @@ def test_random_picks_record_their_inclusion_probability(center):
 
 def test_an_agent_with_an_open_coaching_plan_is_at_risk_and_gets_coaching_follow_ups(center):
     agent = center.agents_a[1]
-    agent.coaching_open = True
-    agent.coaching_focus = ["refund"]
-    agent.save()
+    make_plan(agent=agent, service_types=["refund"])
 
     plan()
 

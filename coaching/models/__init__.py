@@ -1,0 +1,48 @@
+"""Coaching and training (DESIGN.md §5): improvement plans with goals, sessions and measured
+effect; training needs found across groups and the group training sessions made of them; the
+call library; half-yearly development reviews. One module per area."""
+
+from .library import LibraryCall, LibraryKind
+from .needs import (
+    GroupKind,
+    NeedDimension,
+    NeedStatus,
+    TrainingAttendance,
+    TrainingNeed,
+    TrainingNeedPolicy,
+    TrainingSession,
+    TrainingSessionStatus,
+)
+from .plans import (
+    ACTIVE_PLAN_STATUSES,
+    CoachingGoal,
+    CoachingPlan,
+    CoachingSession,
+    GoalScope,
+    PlanStatus,
+    SessionKind,
+)
+from .reviews import DevelopmentReview, ReviewStatus, ReviewStep
+
+__all__ = [
+    "ACTIVE_PLAN_STATUSES",
+    "CoachingGoal",
+    "CoachingPlan",
+    "CoachingSession",
+    "DevelopmentReview",
+    "GoalScope",
+    "GroupKind",
+    "LibraryCall",
+    "LibraryKind",
+    "NeedDimension",
+    "NeedStatus",
+    "PlanStatus",
+    "ReviewStatus",
+    "ReviewStep",
+    "SessionKind",
+    "TrainingAttendance",
+    "TrainingNeed",
+    "TrainingNeedPolicy",
+    "TrainingSession",
+    "TrainingSessionStatus",
+]
