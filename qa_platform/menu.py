@@ -16,7 +16,7 @@ Each app that has pages offers, in `<app>/navigation.py`:
 The apps are found through Django's app registry (as the admin autodiscovers admin.py), so this
 project package imports no app.
 
-The menu is grouped by task — work, people, quality, reports, settings — one dropdown per group
+The menu is grouped by task — work, people, coaching, quality, reports, settings — one dropdown per group
 (templates/nav_items.html): each entry's group is `NavItem.group` when an app sets it, else
 `GROUP_OF[url_name]`, else Work. A short menu (an agent's, HR's) is shown flat.
 """
@@ -32,10 +32,11 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-WORK, PEOPLE, QUALITY, REPORTS, SETTINGS = "work", "people", "quality", "reports", "settings"
+WORK, PEOPLE, COACHING, QUALITY, REPORTS, SETTINGS = "work", "people", "coaching", "quality", "reports", "settings"
 GROUPS = (
     (WORK, _("Work")),
     (PEOPLE, _("People")),
+    (COACHING, _("Coaching")),
     (QUALITY, _("Quality")),
     (REPORTS, _("Reports")),
     (SETTINGS, _("Settings")),

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("monitoring.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("scoring.api_urls_scorecards")),
+    path("", include("coaching.api_urls")),
     path("", include("planning.api_urls")),
     path("", include("reports.api_urls")),
 ]
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("scoring.urls")),
     path("scorecards/", include("scoring.urls_builder")),
+    path("", include("coaching.urls")),
     path("", include("planning.urls")),
     path("", include("reports.urls")),
 ]

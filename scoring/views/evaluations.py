@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap
 
 from qa_platform.errors import page_errors
+from qa_platform.menu import page_panels_for
 from qa_platform.permissions import role_required
 from qa_platform.roles import AGENT, ROLE_LABELS, user_roles
 
@@ -61,6 +62,9 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
         "adjusted_from": next((d.original_total for d in disputes if d.status == DisputeStatus.ADJUSTED), None),
         "history": presenters.evaluation_history(evaluation),
         "is_agent": is_own(user, evaluation),
+        # What the apps above add to the page (coaching: "Create a coaching plan", "Add to the
+        # call library"), by their own rules (qa_platform/menu.py).
+        "panels": page_panels_for(user, evaluation),
         **_actions_context(request, evaluation),
     }
     context.update(extra)

@@ -1,0 +1,1 @@
+"""The coaching app's API views, one module per area."""

@@ -1,0 +1,11 @@
+"""Menu entries and page panels of the coaching app: reviews (see qa_platform/menu.py)."""
+
+from __future__ import annotations
+
+
+def items(user) -> list:
+    return []
+
+
+def page_panels(user, obj, *, month: str | None = None) -> list:
+    return []

@@ -1,0 +1,3 @@
+"""Pages of the coaching app: needs."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the coaching app: reviews."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The coaching app's pages, one module per area."""
