@@ -201,7 +201,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {"task": "reports.generate_month", "schedule": crontab(minute=0, hour=4, day_of_month=1)},
     # 06:30: yesterday's daily summary; Monday 06:45: the weekly summary of the week that just ended.
     "daily-summary": {"task": "reports.daily_summary", "schedule": crontab(minute=30, hour=6)},
+    # 06:15: unfinished coaching plans past their deadline → overdue, owners and supervisors mailed once.
+    "overdue-coaching-plans": {"task": "coaching.mark_overdue_plans", "schedule": crontab(minute=15, hour=6)},
+    # 07:00: development reviews and their next steps due within a week or overdue → reviewers mailed once.
+    "development-review-reminders": {"task": "coaching.send_review_reminders", "schedule": crontab(minute=0, hour=7)},
     "weekly-summary": {"task": "reports.weekly_summary", "schedule": crontab(minute=45, hour=6, day_of_week=1)},
+    # Monday 04:00: the training needs of the week that just ended (coaching/services/needs.py).
+    "weekly-training-needs": {
+        "task": "coaching.find_training_needs",
+        "schedule": crontab(minute=0, hour=4, day_of_week=1),
+    },
     # Monday 03:30: a proposed calibration session per line of business from last week's calls.
     "weekly-calibration": {
         "task": "scoring.propose_calibration_sessions",
@@ -281,6 +290,14 @@ SPECTACULAR_SETTINGS = {
         "CriterionKindEnum": "scoring.models.CriterionKind",
         "VersionStatusEnum": "scoring.models.VersionStatus",
         "CalibrationSessionStatusEnum": "scoring.models.SessionStatus",
+        "TrainingNeedStatusEnum": "coaching.models.NeedStatus",
+        "TrainingSessionStatusEnum": "coaching.models.TrainingSessionStatus",
+        "LibraryKindEnum": "coaching.models.LibraryKind",
+        "CoachingPlanStatusEnum": "coaching.models.PlanStatus",
+        "CoachingSessionKindEnum": "coaching.models.SessionKind",
+        # A goal's scope and a training need's dimension: the same two values.
+        "CriterionOrCategoryEnum": "coaching.models.GoalScope",
+        "DevelopmentReviewStatusEnum": "coaching.models.ReviewStatus",
     },
 }
 

@@ -20,7 +20,7 @@ LANDING = (
     (ADMIN, ("center-overview",)),
     (QA, ("work-queue",)),
     (SUPERVISOR, ("team-list",)),
-    (TRAINER, ("work-queue",)),
+    (TRAINER, ("coaching-home", "work-queue")),
     (HR, ("hr-export",)),
     (AGENT, ("performance-detail", "evaluation-list")),
 )

@@ -1,7 +1,9 @@
 """Statistics on scores, from scipy (never hand-typed tables).
 
 `mean_interval`: the 95 % interval of a mean from n, the mean and the sample standard deviation
-(Student's t with n − 1 degrees of freedom). Reliability statistics (Krippendorff's alpha, ICC)
+(Student's t with n − 1 degrees of freedom); `welch_interval`: the interval of the difference of
+two means with unequal variances (Welch–Satterthwaite); `proportion_interval`: the Wilson interval
+of k / n. Reliability statistics (Krippendorff's alpha, ICC)
 join this module with calibration (DESIGN.md §8).
 """
 
@@ -31,6 +33,32 @@ def mean_interval(n: int, mean: float | None, sd: float | None, confidence: floa
         return None
     half = t_quantile(n - 1, confidence) * sd / math.sqrt(n)
     return max(0.0, mean - half), min(100.0, mean + half)
+
+
+def welch_interval(
+    a: tuple[int, float, float], b: tuple[int, float, float], confidence: float = 0.95
+) -> tuple[float, float] | None:
+    """(low, high) of mean(b) − mean(a), each side given as (n, mean, sample sd), by Welch's t
+    with Satterthwaite's degrees of freedom; signed, not clamped. None when a side has n < 2.
+    Two sides without any spread give the difference itself as the interval."""
+    (n1, m1, s1), (n2, m2, s2) = a, b
+    if n1 < 2 or n2 < 2:
+        return None
+    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
+    diff = m2 - m1
+    if v1 + v2 == 0:
+        return diff, diff
+    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+    half = float(stats.t.ppf(0.5 + confidence / 2, df)) * math.sqrt(v1 + v2)
+    return diff - half, diff + half
+
+
+def proportion_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """The Wilson interval of k / n (0–1), None when n is 0."""
+    if not n:
+        return None
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ class LandingTests(Personas):
             self.manager: "/overview/",
             self.qa: "/queue/",
             self.supervisor: "/teams/",
-            self.trainer: "/queue/",
+            self.trainer: "/coaching/",
             self.hr: "/hr/export/",
             self.agent_user: f"/performance/{self.agent.pk}/",
         }

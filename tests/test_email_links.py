@@ -16,12 +16,16 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from coaching.models import DevelopmentReview
+from coaching.services import plans as plan_services
+from coaching.services import reviews as review_services
 from monitoring.models import Assignment
 from planning.services.assignments import assignments_overdue_remind
 from qa_platform.links import absolute_url
 from scoring import services
 from scoring.models import Evaluation
 from tests import factories as f
+from tests.coaching.factories import make_plan
 from tests.scoring.factories import ScoringPersonas, make_evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +35,8 @@ MAIL_API = {"send_mail", "send_mass_mail", "mail_admins", "mail_managers", "Emai
 SENDERS = {
     "scoring/services/reminders.py": "test_feedback_reminders_link_the_evaluation_on_the_site",
     "planning/services/assignments.py": "test_overdue_reminders_link_the_work_queue_on_the_site",
+    "coaching/services/plans.py": "test_overdue_plans_link_the_plan_on_the_site",
+    "coaching/services/reviews.py": "test_review_reminders_link_the_review_on_the_site",
 }
 SITE = "https://qa.example.com"
 ABSOLUTE = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<>\"')]+", re.IGNORECASE)
@@ -117,6 +123,34 @@ class EmailLinkTests(ScoringPersonas):
                 self.assertEqual(link, f"{SITE}/queue/")
                 self.assertOpensFor(link, "work-queue", [message.to[0].split("@")[0]])
         self.assertEqual(Assignment.objects.filter(overdue_reminded_at__isnull=True).count(), 0)
+
+    def test_overdue_plans_link_the_plan_on_the_site(self):
+        plan = make_plan(agent=self.agent, owner=self.supervisor, deadline=dt.date.today() - dt.timedelta(days=1))
+
+        self.assertEqual(plan_services.mark_overdue_plans(), 1)
+
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["supervisor@example.com"])
+        [link] = self.links(message)
+        self.assertEqual(link, f"{SITE}/coaching/plans/{plan.pk}/")
+        self.assertOpensFor(link, "coaching-plan-detail", ["supervisor"])
+
+    def test_review_reminders_link_the_review_on_the_site(self):
+        today = dt.date.today()
+        review = DevelopmentReview.objects.create(
+            agent=self.agent,
+            period=f"{today.year}-H{1 if today.month <= 6 else 2}",
+            reviewer=self.supervisor,
+            due_on=today + dt.timedelta(days=2),
+        )
+
+        self.assertEqual(review_services.review_reminders_send(), 1)
+
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["supervisor@example.com"])
+        [link] = self.links(message)
+        self.assertEqual(link, f"{SITE}/coaching/reviews/{review.pk}/")
+        self.assertOpensFor(link, "coaching-review-detail", ["supervisor"])
 
     @override_settings(SITE_URL="http://127.0.0.1:8000")
     def test_links_follow_the_configured_site_url(self):

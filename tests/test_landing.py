@@ -1,7 +1,7 @@
 """Each role's first page shows its work (qa_platform/views.py LANDING): the month pages open on
 the latest month with data, never an empty current month; an empty month says what is missing
 and where the data is; the work queue shows the week being worked; HR sees what the export
-holds; /favicon.ico answers."""
+holds; a trainer opens on their coaching page; /favicon.ico answers."""
 
 from __future__ import annotations
 
@@ -223,6 +223,18 @@ class HrExportLandingTests(LandingData):
 class LandingRouteTests(LandingData):
     def test_a_user_with_several_roles_lands_on_the_first_roles_page(self):
         both = f.UserFactory(username="qa_and_agent", roles=["qa", "agent"])
+        self.client.force_login(both)
+        self.assertRedirects(self.client.get("/"), "/queue/", fetch_redirect_response=False)
+
+    def test_the_trainer_lands_on_their_coaching_page(self):
+        self.client.force_login(self.trainer)
+        response = self.client.get("/", follow=True)
+        self.assertEqual(response.redirect_chain[-1][0], "/coaching/")
+        self.assertContains(response, "Needs flagged")
+        self.assertContains(response, "Plans due")
+
+    def test_a_trainer_who_also_audits_lands_on_the_work_queue(self):
+        both = f.UserFactory(username="qa_and_trainer", roles=["trainer", "qa"])
         self.client.force_login(both)
         self.assertRedirects(self.client.get("/"), "/queue/", fetch_redirect_response=False)
 

@@ -1,6 +1,6 @@
 """The menu and the call page's actions come from each app's own rules (qa_platform/menu.py):
 every role sees the entries for the pages it may open, and nothing it would be refused; a long
-menu is grouped by task (work, people, quality, reports, settings), a short one is flat."""
+menu is grouped by task (work, people, coaching, quality, reports, settings), a short one is flat."""
 
 from django.contrib.auth.models import Group
 
@@ -16,9 +16,11 @@ def menu(user) -> list[str]:
 class MenuTests(Personas):
     def test_each_role_sees_its_own_pages_in_order(self):
         self.assertEqual(
-            menu(self.agent_user), ["evaluation-list", "performance-detail", "agent-detail", "report-list"]
+            menu(self.agent_user),
+            ["evaluation-list", "performance-detail", "agent-detail", "report-list", "coaching-my-plans"],
         )
-        self.assertEqual(menu(self.hr), ["hr-export", "agent-list"])
+        # HR sees that development reviews happened (never what they say).
+        self.assertEqual(menu(self.hr), ["hr-export", "agent-list", "coaching-review-list"])
         self.assertEqual(
             menu(self.qa),
             [
@@ -36,6 +38,11 @@ class MenuTests(Personas):
                 "scorecard-list",
                 "reliability",
                 "calibration-list",
+                "coaching-plan-list",
+                "coaching-need-list",
+                "coaching-training-list",
+                "coaching-library",
+                "coaching-report",
             ],
         )
         self.assertEqual(
@@ -52,6 +59,13 @@ class MenuTests(Personas):
                 "agent-list",
                 "report-list",
                 "scorecard-list",
+                "coaching-home",
+                "coaching-plan-list",
+                "coaching-need-list",
+                "coaching-training-list",
+                "coaching-library",
+                "coaching-review-list",
+                "coaching-report",
             ],
         )
         self.assertEqual(
@@ -70,7 +84,8 @@ class MenuTests(Personas):
 
     def test_an_agent_only_account_gets_my_evaluations_and_my_calls(self):
         labels = [item.label for item in items_for(self.agent_user)]
-        self.assertEqual(labels, ["My evaluations", "My performance", "My calls", "Reports"])
+        # Their training sessions, reviews and the call library are reached from "My coaching".
+        self.assertEqual(labels, ["My evaluations", "My performance", "My calls", "Reports", "My coaching"])
 
     def test_the_page_renders_the_menu(self):
         self.client.force_login(self.hr)
@@ -96,10 +111,13 @@ class MenuGroupTests(Personas):
                 with self.subTest(user=user.username, page=item.url_name):
                     self.assertTrue(item.group in keys or GROUP_OF.get(item.url_name) in keys)
 
-    def test_the_managers_menu_is_five_task_groups_holding_every_entry_once(self):
+    def test_the_managers_menu_is_six_task_groups_holding_every_entry_once(self):
         self.manager.is_staff = True
         groups = grouped(self.manager)
-        self.assertEqual([key for key, _items in groups], ["work", "people", "quality", "reports", "settings"])
+        self.assertEqual(
+            [key for key, _items in groups], ["work", "people", "coaching", "quality", "reports", "settings"]
+        )
+        self.assertEqual(dict(groups)["coaching"][:2], ["coaching-home", "coaching-plan-list"])
         self.assertEqual(groups[0][1][:3], ["work-queue", "quota-progress", "call-list"])
         self.assertIn("team-list", dict(groups)["people"])
         self.assertIn("scorecard-list", dict(groups)["quality"])
@@ -110,7 +128,7 @@ class MenuGroupTests(Personas):
 
     def test_a_short_menu_stays_flat(self):
         self.assertEqual(grouped(self.agent_user), [("", [*menu(self.agent_user), "api-docs"])])
-        self.assertEqual(grouped(self.hr), [("", ["hr-export", "agent-list", "api-docs"])])
+        self.assertEqual(grouped(self.hr), [("", ["hr-export", "agent-list", "coaching-review-list", "api-docs"])])
 
     def test_the_group_of_the_page_shown_is_marked(self):
         current = [g.key for g in groups_for(self.qa, path=f"/teams/{self.team.pk}/") if g.current]

@@ -42,6 +42,7 @@ def fingerprint() -> list[tuple]:
 
 
 def wipe() -> None:
+    from coaching.models import CoachingPlan, DevelopmentReview, LibraryCall, TrainingNeed, TrainingSession
     from monitoring.models import Assignment
     from reports.models import Adjustment, GeneratedReport, MonthClose
     from scoring.models import Answer, CalibrationSession, Dispute, Evaluation, Scorecard
@@ -50,6 +51,9 @@ def wipe() -> None:
     Adjustment.objects.all().delete()
     MonthClose.objects.all().delete()
     GeneratedReport.objects.all().delete()
+    # Coaching: plans and reviews protect their agents, library entries their calls.
+    for model in (CoachingPlan, TrainingSession, TrainingNeed, LibraryCall, DevelopmentReview):
+        model.objects.all().delete()
     Dispute.objects.all().delete()
     Answer.objects.all().delete()
     Evaluation.objects.all().delete()

@@ -1,3 +1,10 @@
-"""API of the coaching app under /api/v1/: library."""
+"""API of the coaching app under /api/v1/: the call library."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from ..api.library import LibraryCallViewSet
+
+router = SimpleRouter()
+router.register("library-calls", LibraryCallViewSet, basename="api-library-call")
+
+urlpatterns = router.urls

@@ -1,3 +1,11 @@
-"""API of the coaching app under /api/v1/: plans."""
+"""API of the coaching app under /api/v1/: plans (/coaching-plans/, /coaching-sessions/)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from ..api.plans import CoachingPlanViewSet, CoachingSessionViewSet
+
+router = SimpleRouter()
+router.register("coaching-plans", CoachingPlanViewSet, basename="api-coaching-plan")
+router.register("coaching-sessions", CoachingSessionViewSet, basename="api-coaching-session")
+
+urlpatterns = router.urls

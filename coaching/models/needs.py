@@ -4,8 +4,8 @@ A weekly job sums the points lost on the week's scored regular evaluations by ca
 criterion, for every group of agents — shift, direction, service type, team, line of business —
 and flags a problem as common to the group when both the share of the group's agents affected
 and the group's loss rate pass the center's thresholds (`TrainingNeedPolicy`). A problem that
-only one agent has (their own rate past the individual threshold while their group's is not
-flagged) is an individual need: a suggested coaching plan, not a course.
+only one agent has (their own rate past the higher individual threshold while no group of
+theirs is flagged for it) is an individual need: a suggested coaching plan, not a course.
 
 Rate = points lost / points possible over the answered, non-N/A answers of that category or
 criterion. An agent is affected when their own rate passes the rate threshold.
@@ -20,7 +20,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,9 +43,20 @@ class TrainingNeedPolicy(models.Model):
     )
     min_rate = models.FloatField(
         _("loss rate"),
-        default=0.2,
+        default=0.25,
         validators=[MinValueValidator(0.01), MaxValueValidator(1)],
-        help_text=_("Points lost / points possible at or above which a group (or an agent) has the problem (0–1)."),
+        help_text=_(
+            "Points lost / points possible at or above which a group has the problem, and an agent is affected (0–1)."
+        ),
+    )
+    min_individual_rate = models.FloatField(
+        _("loss rate of one agent"),
+        default=0.4,
+        validators=[MinValueValidator(0.01), MaxValueValidator(1)],
+        help_text=_(
+            "An agent whose problem no group of theirs shares is flagged for a coaching plan at or above this "
+            "rate (0–1): higher than the group's, so that a week's ordinary losses are not each a plan."
+        ),
     )
     min_group_agents = models.PositiveSmallIntegerField(
         _("smallest group"),
@@ -132,18 +144,17 @@ class TrainingNeed(models.Model):
         verbose_name = _("training need")
         verbose_name_plural = _("training needs")
         constraints = [
+            # A category need has no scorecard: 0 stands for it, so that two are not both allowed
+            # (NULLs are distinct in a plain unique constraint).
             models.UniqueConstraint(
-                fields=[
-                    "week_start",
-                    "group_kind",
-                    "group_key",
-                    "dimension",
-                    "category",
-                    "scorecard",
-                    "criterion_text",
-                ],
+                "week_start",
+                "group_kind",
+                "group_key",
+                "dimension",
+                "category",
+                Coalesce("scorecard", Value(0)),
+                "criterion_text",
                 name="training_need_unique_per_week_group_problem",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(group_kind="agent", agent__isnull=False) | (~Q(group_kind="agent") & Q(agent__isnull=True)),

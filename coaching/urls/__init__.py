@@ -1,5 +1,11 @@
 """The coaching app's pages, one module per area."""
 
-from . import library, needs, plans, reviews
+from . import library, needs, overview, plans, reviews
 
-urlpatterns = [*plans.urlpatterns, *needs.urlpatterns, *library.urlpatterns, *reviews.urlpatterns]
+urlpatterns = [
+    *plans.urlpatterns,
+    *needs.urlpatterns,
+    *library.urlpatterns,
+    *reviews.urlpatterns,
+    *overview.urlpatterns,
+]

@@ -5,8 +5,8 @@ average, the state of coaching, and the month's notable calls."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ..selectors.monthly import MonthFigures
 from ..selectors.qa import Scope
@@ -14,6 +14,7 @@ from . import sections
 from .base import (
     CONTENT_WIDTH,
     count,
+    date_text,
     evaluator_name,
     facts,
     heading,
@@ -68,23 +69,86 @@ def _evaluators(figures: MonthFigures):
     return table(headers, rows, widths=[W * 0.4, W * 0.14, W * 0.16, W * 0.18, W * 0.12], numeric=(1, 2, 3, 4))
 
 
+def _share_text(share, template: str) -> str:
+    """ "3 of 4 goals with evidence (75 %, 95 % interval 30–95 %)": a share always with its n."""
+    if not share.n:
+        return _("none has enough evidence yet (n = 0)")
+    low, high = share.percent_interval
+    return template % {
+        "k": count(share.k),
+        "n": count(share.n),
+        "pct": num(share.percent, 0),
+        "low": num(low, 0),
+        "high": num(high, 0),
+    }
+
+
 def _coaching(figures: MonthFigures) -> list:
-    out = [
-        heading(_("Coaching")),
-        para(_("No coaching plans recorded: the platform does not hold coaching plans yet.")),
-    ]
-    flagged = figures.extra.coaching_flagged
-    if flagged:
+    """The center's coaching plans as they stand when the report is made, the month's movement,
+    and whether the goals improved (coaching/selectors/report.py defines each share)."""
+    coaching = figures.extra.coaching
+    report = coaching.report
+    out = [heading(_("Coaching"))]
+    if not report.plans_total:
         out.append(
-            note(
-                ngettext(
-                    "%(n)s active agent is marked by hand (in the agent's record) as having an open coaching plan.",
-                    "%(n)s active agents are marked by hand (in the agent's record) as having an open coaching plan.",
-                    flagged,
+            para(
+                _(
+                    "No coaching plans recorded yet: plans are created from an evaluation, an agent's page or a "
+                    "flagged training need."
                 )
-                % {"n": count(flagged)}
             )
         )
+        return out
+    out.append(
+        facts(
+            [
+                (
+                    _("Plans (as of %(date)s)") % {"date": date_text(timezone.localtime(report.now).date())},
+                    _(
+                        "%(total)s: %(active)s active (%(open)s open, %(progress)s in progress, %(overdue)s overdue), "
+                        "%(completed)s completed"
+                    )
+                    % {
+                        "total": count(report.plans_total),
+                        "active": count(report.active),
+                        "open": count(report.status_count("open")),
+                        "progress": count(report.status_count("in_progress")),
+                        "overdue": count(report.status_count("overdue")),
+                        "completed": count(report.status_count("completed")),
+                    },
+                ),
+                (_("Agents on an active plan"), count(report.agents_on_plans)),
+                (
+                    _("This month"),
+                    _("%(created)s plans created, %(completed)s completed")
+                    % {"created": count(coaching.created_in_period), "completed": count(coaching.completed_in_period)},
+                ),
+                (_("Past their deadline, not completed"), count(len(report.overdue))),
+                (
+                    _("Goals improved (met or improved)"),
+                    _share_text(
+                        report.goals,
+                        _("%(k)s of %(n)s goals with evidence (%(pct)s %%, 95 %% interval %(low)s–%(high)s %%)"),
+                    ),
+                ),
+                (
+                    _("Plans with every goal improved"),
+                    _share_text(
+                        report.plans_improved,
+                        _("%(k)s of %(n)s plans with evidence (%(pct)s %%, 95 %% interval %(low)s–%(high)s %%)"),
+                    ),
+                ),
+            ]
+        )
+    )
+    out.append(
+        note(
+            _(
+                "A goal has evidence once it has 2 evaluations before the plan and 2 since; it improved when the 95 % "
+                "interval of its score since the plan lies at or above the target, or that of the difference above zero."
+            )
+        )
+    )
     return out
 
 

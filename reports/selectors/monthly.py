@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from coaching.models import ACTIVE_PLAN_STATUSES
+from coaching.selectors.report import CenterCoaching, center_coaching
 from monitoring.models import Agent, LineOfBusiness, Team
 from monitoring.selectors import Period
 from scoring.models import Evaluation
@@ -120,7 +120,7 @@ class CenterExtra:
     highest: list[dict]
     lowest: list[dict]
     critical: list[dict]
-    coaching_flagged: int  # active agents with an open, in-progress or overdue coaching plan
+    coaching: CenterCoaching  # the center's plans as they stand, and the month's created / completed
 
 
 @dataclass
@@ -208,7 +208,7 @@ def month_figures(period: Period, *, kinds, agent_ids=None, team_ids=None, line_
         for row in listed.order_by("call__agent_id", "call__start_time", "pk").values(*EVALUATION_FIELDS):
             out.agent_evaluations.setdefault(row["call__agent_id"], []).append(row)
     if "center" in kinds:
-        out.extra = _center_extra(evaluations)
+        out.extra = _center_extra(evaluations, period)
     return out
 
 
@@ -265,7 +265,7 @@ def _level_figures(level: str, evaluations, history, calls, months: list[Period]
     return dict(figures)
 
 
-def _center_extra(evaluations: QuerySet[Evaluation]) -> CenterExtra:
+def _center_extra(evaluations: QuerySet[Evaluation], period: Period) -> CenterExtra:
     evaluators = list(
         evaluations.values("evaluator_id", "evaluator__username", "evaluator__first_name", "evaluator__last_name")
         .annotate(**SCORE_STATS)
@@ -281,5 +281,5 @@ def _center_extra(evaluations: QuerySet[Evaluation]) -> CenterExtra:
         highest=list(listed.order_by("-total", "call__start_time", "pk")[:NOTABLE]),
         lowest=list(listed.order_by("total", "call__start_time", "pk")[:NOTABLE]),
         critical=list(listed.filter(critical_failed=True).order_by("call__start_time", "pk")[:CRITICAL_LISTED]),
-        coaching_flagged=Agent.objects.filter(active=True, coaching_plans__status__in=ACTIVE_PLAN_STATUSES).distinct().count(),
+        coaching=center_coaching(start=period.start, end=period.end),
     )

@@ -77,9 +77,10 @@ def check_evaluator(page, demo):
 
 
 def check_trainer(page, demo):
-    check_evaluator(page, demo)
-    # The trainer is pointed to the calibration sessions they take part in.
-    assert page.locator(".queue-sessions li").count() > 0
+    # The coaching overview, with real work in each of its sections on first login.
+    assert page.url.endswith("/coaching/")
+    for table in ("#needs", "#plans", "#sessions", "#reviews"):
+        assert page.locator(f"{table} tbody tr").count() > 0, table
 
 
 def check_hr(page, demo):

@@ -8,9 +8,11 @@ import re
 
 from django.utils import timezone
 
+from coaching.models import CoachingPlan, PlanStatus
 from planning.periods import monday
 from reports.models import GeneratedReport, ReportKind
 from reports.services.generate import daily_summary_generate, reports_generate, weekly_summary_generate
+from tests.coaching.factories import make_plan
 from tests.reports.month_data import FULL, MonthData, chart_streams, in_month, pdf_reader, pdf_text, render_first_page
 
 # Charts each kind draws for a month with data (trend, Pareto by criterion and by category,
@@ -85,7 +87,7 @@ class PdfReportTests(MonthData):
 
     def test_the_center_analysis_reports_coaching_honestly_and_lists_evaluators(self):
         text = pdf_text(self.pdf(ReportKind.CENTER))
-        self.assertIn("No coaching plans recorded", text)
+        self.assertIn("No coaching plans recorded yet", text)
         self.assertIn("Evaluators", text)
         self.assertIn("qa2", text)
         self.assertIn("Critical failures (1)", text)
@@ -101,6 +103,25 @@ class PdfReportTests(MonthData):
         text = pdf_text(self.pdf(ReportKind.DAILY))
         self.assertIn(f"Evaluations submitted\n{len(self.evaluations)}", text.replace(" \n", "\n"))
         self.assertIn("Feedback SLA met", text)
+
+
+class CenterCoachingSectionTests(MonthData):
+    def test_the_center_analysis_gives_the_plans_and_whether_their_goals_improved(self):
+        created = in_month(self.month, 10)
+        plan = make_plan(agent=self.agent, owner=self.trainer, deadline=created.date() + dt.timedelta(days=30))
+        done = make_plan(agent=self.other_agent, owner=self.trainer, status=PlanStatus.COMPLETED)
+        CoachingPlan.objects.filter(pk=plan.pk).update(created_at=created)
+        CoachingPlan.objects.filter(pk=done.pk).update(created_at=created, completed_at=created + dt.timedelta(days=2))
+        # The agent's etiquette before the plan: 100, 50, 0 (days 3, 5, 7); since: 100, 100 → met.
+        for day in (12, 14):
+            self.evaluate(self.agent, day=day, values=FULL)
+        report = reports_generate(month=self.month, kinds=["center"], language="en")[0]
+        with report.file.open("rb") as handle:
+            text = " ".join(pdf_text(handle.read()).split())
+        self.assertIn("2: 1 active (1 open, 0 in progress, 0 overdue), 1 completed", text)
+        self.assertIn("2 plans created, 1 completed", text)
+        self.assertIn("1 of 1 goals with evidence (100 %, 95 % interval 21–100 %)", text)
+        self.assertNotIn("No coaching plans recorded", text)
 
 
 class ReportLanguageTests(MonthData):

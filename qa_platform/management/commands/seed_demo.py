@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from coaching import demo as coaching_demo
 from monitoring import demo as monitoring_demo
 from monitoring import demo_recordings
 from planning import demo as planning_demo
@@ -82,6 +83,8 @@ class Command(BaseCommand):
             scoring = scoring_demo.seed_scoring(rng=rng, org=org, progress=self._progress_factory(verbosity))
             org.counts.update(scoring.counts)
             org.counts.update(calibration_demo.seed_calibration(rng=rng, org=org))
+            # Before planning: this week's tiers put agents on an open plan at risk.
+            org.counts.update(coaching_demo.seed_coaching(rng=rng, org=org))
             org.counts.update(planning_demo.seed_planning(rng=rng, org=org))
             org.counts.update(reports_demo.seed_reports(org=org))
         if verbosity:

@@ -1,0 +1,1 @@
+"""Forms of the coaching app, one module per area."""
