@@ -9,11 +9,11 @@ form: their shape comes from the scorecard version, so `answers_from_post` reads
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring.models import LineOfBusiness
+from qa_platform.settings_rows import SettingsRowForm
 
 from . import formula
 from .models import CalibrationPolicy, DisputeStatus, Method, ScorecardVersion
@@ -152,23 +152,9 @@ def answers_from_post(data, version: ScorecardVersion) -> tuple[list[AnswerInput
     return answers, errors
 
 
-class CalibrationPolicyForm(forms.ModelForm):
+class CalibrationPolicyForm(SettingsRowForm):
     """The calibration policy page's fields; `services.calibration_policy_update` saves them."""
 
     class Meta:
         model = CalibrationPolicy
         fields = list(POLICY_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.BooleanField):
-                continue
-            # The model's limits as the input's, so a browser's spinner stays within them.
-            for validator in CalibrationPolicy._meta.get_field(name).validators:
-                limit = getattr(validator, "limit_value", None)
-                if isinstance(validator, MinValueValidator):
-                    field.widget.attrs["min"] = limit
-                elif isinstance(validator, MaxValueValidator):
-                    field.widget.attrs["max"] = limit
-            field.widget.attrs.setdefault("class", "num-input")

@@ -15,16 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
-from scipy import stats as scipy_stats
 
 from .models import Criterion, Dispute, DisputeChange, DisputeStatus
-
-
-def _wilson(k: int, n: int) -> tuple[float, float] | None:
-    if n == 0:
-        return None
-    ci = scipy_stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return (float(ci.low), float(ci.high))
+from .stats import proportion_interval
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,7 @@ class OverturnCount:
     @property
     def interval(self) -> tuple[float, float] | None:
         """95 % Wilson interval of the rate."""
-        return _wilson(self.overturned, self.resolved)
+        return proportion_interval(self.overturned, self.resolved)
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ class CriterionOverturn:
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        return _wilson(self.changed, self.resolved)
+        return proportion_interval(self.changed, self.resolved)
 
 
 @dataclass(frozen=True)

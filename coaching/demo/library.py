@@ -84,10 +84,15 @@ def seed_library(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
         answer = _telling_answer(evaluation, best=exemplary)
         category = answer.criterion.category if answer is not None else "communication"
         notes = EXEMPLARY_NOTES if exemplary else CAUTIONARY_NOTES
-        limit = float(evaluation.call.talk_seconds + evaluation.call.hold_seconds) or 60.0
+        # The demo's recordings are short clips from a pool (not as long as the call's talk
+        # time): the moment is where one of the clip's transcript segments starts.
+        segments = evaluation.call.transcript or []
+        starts = [float(seg["start"]) for seg in segments if isinstance(seg, dict) and "start" in seg]
         offset = answer.time_offset if answer is not None and answer.time_offset is not None else None
-        if offset is None or offset > limit:
-            offset = round(min(limit, rng.uniform(2, 20)), 1)
+        if starts and (offset is None or offset > starts[-1]):
+            offset = rng.choice(starts)
+        elif offset is None:
+            offset = round(min(float(evaluation.call.talk_seconds) or 60.0, rng.uniform(2, 20)), 1)
         criterion = answer.criterion if answer is not None else None
         title = (
             (_("Exemplary: %(what)s") if exemplary else _("Cautionary: %(what)s"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from qa_platform.schema import WEEK_PATTERN
+from qa_platform.settings_rows import SettingsRowForm
 from scoring.models import Category
 
 from ..models import GroupKind, NeedDimension, NeedStatus, TrainingNeed, TrainingNeedPolicy
@@ -63,27 +63,12 @@ class NeedFilter(django_filters.FilterSet):
         return qs
 
 
-class NeedPolicyForm(forms.ModelForm):
+class NeedPolicyForm(SettingsRowForm):
     """The thresholds page's fields; `services.needs.need_policy_update` saves them."""
 
     class Meta:
         model = TrainingNeedPolicy
         fields = list(POLICY_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.BooleanField):
-                continue
-            for validator in TrainingNeedPolicy._meta.get_field(name).validators:
-                limit = getattr(validator, "limit_value", None)
-                if isinstance(validator, MinValueValidator):
-                    field.widget.attrs["min"] = limit
-                elif isinstance(validator, MaxValueValidator):
-                    field.widget.attrs["max"] = limit
-            if isinstance(field, forms.FloatField):
-                field.widget.attrs["step"] = "0.01"
-            field.widget.attrs.setdefault("class", "num-input")
 
 
 class AgentChoices(forms.ModelMultipleChoiceField):

@@ -84,8 +84,10 @@ class GoalEffect:
 
     @property
     def measurable(self) -> bool:
-        """Both windows hold at least two evaluations: the report's denominator."""
-        return self.before.n >= 2 and self.since.n >= 2
+        """The goal has a verdict other than "not enough evidence yet" (met, improved, or not
+        met by its deadline): the report's denominator, so that "k of n goals with evidence"
+        and the count of goals without evidence on the same page add up."""
+        return self.verdict != NOT_ENOUGH
 
     @property
     def shown_improved(self) -> bool:

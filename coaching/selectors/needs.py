@@ -369,7 +369,11 @@ def week_needs(week_start: dt.date, policy: TrainingNeedPolicy) -> list[FoundNee
         )
     for agent, problems in week.agents.items():
         for problem, t in problems.items():
-            if (agent, problem) in covered or t.n < policy.min_evaluations or t.rate < policy.min_individual_rate - EPSILON:
+            if (
+                (agent, problem) in covered
+                or t.n < policy.min_evaluations
+                or t.rate < policy.min_individual_rate - EPSILON
+            ):
                 continue
             found.append(
                 FoundNeed(

@@ -2,7 +2,8 @@
 criterion or category — with the plans by status and the overdue ones.
 
 Definitions (each verdict from `selectors.effect`):
-- A goal is *measurable* when both of its windows hold at least two evaluations; a goal is
+- A goal is *measurable* (has evidence) when its verdict is met, improved or not met — not "not
+  enough evidence yet"; a goal is
   *shown improved* when its verdict is "met" or "improved" (the interval says so).
 - Goals improved = shown-improved goals / measurable goals.
 - A plan counts once at least one of its goals is measurable; it *improved* when every one of

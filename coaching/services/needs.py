@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from monitoring.models import Agent
 from qa_platform.errors import IllegalTransition
+from qa_platform.settings_rows import update_settings_row
 
 from ..models import (
     GroupKind,
@@ -270,18 +271,4 @@ def need_policy_update(*, by, values: dict[str, Any]) -> TrainingNeedPolicy:
     breaks its rule; values equal to the current ones change nothing and write no history."""
     if not rules.can_edit_need_policy(by):
         raise PermissionDenied(rules.NO_NEED_POLICY)
-    unknown = sorted(set(values) - set(POLICY_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("This setting cannot be changed here.") for name in unknown})
-    with transaction.atomic():
-        TrainingNeedPolicy.current()
-        policy = TrainingNeedPolicy.objects.select_for_update().get(pk=1)
-        changed = {name: value for name, value in values.items() if getattr(policy, name) != value}
-        if not changed:
-            return policy
-        for name, value in changed.items():
-            setattr(policy, name, value)
-        policy.full_clean()
-        policy._history_user = by
-        policy.save()
-    return policy
+    return update_settings_row(TrainingNeedPolicy, by=by, values=values, fields=POLICY_FIELDS)

@@ -27,6 +27,7 @@ from qa_platform.permissions import role_required
 from ..forms.needs import NeedFilter, NeedPolicyForm, TrainingSessionForm
 from ..models import NeedStatus, TrainingNeed, TrainingNeedPolicy, TrainingSessionStatus
 from ..permissions import needs as rules
+from ..permissions.plans import can_create_plan_for
 from ..selectors import needs as selectors
 from ..services import needs as services
 from ..services.needs import POLICY_FIELDS
@@ -113,7 +114,9 @@ def _render_need(request, need, *, status=200):
         "evidence": selectors.need_evidence(request.user, need),
         "sessions": selectors.sessions_visible_to(request.user).filter(need=need),
         "can_train": manages and not need.is_individual and need.status in (NeedStatus.OPEN, NeedStatus.SCHEDULED),
-        "plan_url": plan_create_url(need) if need.is_individual and need.status == NeedStatus.OPEN else None,
+        "plan_url": plan_create_url(need)
+        if need.is_individual and need.status == NeedStatus.OPEN and can_create_plan_for(request.user, need.agent)
+        else None,
         "can_dismiss": manages and need.status == NeedStatus.OPEN,
         "week": selectors.week_label(need.week_start),
     }

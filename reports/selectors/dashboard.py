@@ -20,12 +20,12 @@ from functools import cached_property
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from scipy import stats
 
 from monitoring.models import Agent, Direction, LineOfBusiness, Team
 from monitoring.selectors import Period
 from planning.selectors.progress import LineMonthRow, line_month_rows
 from scoring.models import SCORED, Category, Dispute, DisputeStatus, Evaluation, Kind, Method
+from scoring.stats import proportion_interval
 
 from ..permissions import center_label, reach
 from .periods import months_back
@@ -52,14 +52,6 @@ from .qa import (
 )
 
 TREND_MONTHS = 6
-
-
-def proportion_interval(k: int, n: int) -> tuple[float, float] | None:
-    """The 95 % Wilson interval of k / n (scipy), None when n is 0."""
-    if not n:
-        return None
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return float(ci.low), float(ci.high)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
+
+from qa_platform.settings_rows import update_settings_row
 
 from .. import permissions
 from ..models import CalibrationPolicy
@@ -31,18 +31,4 @@ def calibration_policy_update(*, by, values: dict[str, Any]) -> CalibrationPolic
     the current ones change nothing and write no history."""
     if not permissions.can_edit_calibration_policy(by):
         raise PermissionDenied(permissions.NO_CALIBRATION_POLICY)
-    unknown = sorted(set(values) - set(POLICY_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("This setting cannot be changed here.") for name in unknown})
-    with transaction.atomic():
-        CalibrationPolicy.current()
-        policy = CalibrationPolicy.objects.select_for_update().get(pk=1)
-        changed = {name: value for name, value in values.items() if getattr(policy, name) != value}
-        if not changed:
-            return policy
-        for name, value in changed.items():
-            setattr(policy, name, value)
-        policy.full_clean()
-        policy._history_user = by
-        policy.save()
-    return policy
+    return update_settings_row(CalibrationPolicy, by=by, values=values, fields=POLICY_FIELDS)

@@ -1,0 +1,54 @@
+"""A center's settings held in one row (pk 1) with history — the calibration policy, the
+training-need thresholds: changed the same way, whichever app owns the row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+
+def update_settings_row(model: type[models.Model], *, by, values: dict[str, Any], fields: tuple[str, ...]):
+    """Change some of the row's `fields` to `values`, as `by` (who the caller has checked).
+    ValidationError ({field: [reasons]}) and nothing saved when a name is not one of `fields`
+    or a value breaks its rule (the model's validators and constraints); values equal to the
+    current ones change nothing and write no history."""
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ValidationError({name: _("This setting cannot be changed here.") for name in unknown})
+    with transaction.atomic():
+        model.current()
+        row = model.objects.select_for_update().get(pk=1)
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if not changed:
+            return row
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row._history_user = by
+        row.save()
+    return row
+
+
+class SettingsRowForm(forms.ModelForm):
+    """A settings row's page form: each number input carries the model's limits (min, max), so
+    a browser's spinner stays within them; fractions step by 0.01."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.BooleanField):
+                continue
+            for validator in self._meta.model._meta.get_field(name).validators:
+                limit = getattr(validator, "limit_value", None)
+                if isinstance(validator, MinValueValidator):
+                    field.widget.attrs["min"] = limit
+                elif isinstance(validator, MaxValueValidator):
+                    field.widget.attrs["max"] = limit
+            if isinstance(field, forms.FloatField):
+                field.widget.attrs["step"] = "0.01"
+            field.widget.attrs.setdefault("class", "num-input")
