@@ -1,5 +1,7 @@
-"""Project-wide tables: the outbox of Celery jobs (qa_platform/jobs.py)."""
+"""Project-wide tables: the outbox of Celery jobs (qa_platform/jobs.py) and each person's
+language (qa_platform/language.py)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +32,19 @@ class OutboxJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+
+class LanguagePreference(models.Model):
+    """The language a person chose in the footer, kept with their account so that it follows
+    them to another browser (qa_platform/language.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_preference")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

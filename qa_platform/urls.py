@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api, api_docs, views
+from . import api, api_docs, language, views
 
 api_v1 = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
@@ -24,6 +24,8 @@ urlpatterns = [
     # A person replaces the initial password a manager set for them (/people/users/).
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Before Django's own: the footer's switch also saves the choice with the account.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
