@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import io
-
 from celery import shared_task
 from django.core.files.storage import default_storage
 
-from . import services
+from . import encodings, services
+from .ingest import RowError
 
 
 # acks_late + reject_on_worker_lost (README "Task queue and outages"): a task whose worker died
 # is run again. Both are idempotent: the import upserts on (source, external_id), and
 # re-deriving shifts writes the same shifts.
 @shared_task(name="monitoring.import_calls_file", acks_late=True, reject_on_worker_lost=True)
-def import_calls_file(*, storage_name: str, delete_after: bool = True, **kwargs) -> dict:
-    """Import a CSV of calls stored in default storage; returns counts or the row errors."""
+def import_calls_file(
+    *, storage_name: str, delete_after: bool = True, encoding: str = encodings.AUTO, name: str = "", **kwargs
+) -> dict:
+    """Import a CSV of calls stored in default storage; returns counts or the row errors.
+
+    `encoding` is auto (UTF-8, then GB18030), utf-8 or gb18030; a file that does not decode is
+    reported as an error of line 1, field "file", naming the file (`name`, else the storage name).
+    """
     try:
         with default_storage.open(storage_name, "rb") as fh:
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-            result = services.calls_import_csv(stream=text)
+            with encodings.open_text(fh, encoding, name=name or storage_name) as text:
+                result = services.calls_import_csv(stream=text)
+    except encodings.FileEncodingError as exc:
+        return {"ok": False, "errors": [RowError(1, "file", str(exc)).as_dict()]}
     except services.CallImportError as exc:
         return {"ok": False, "errors": [e.as_dict() for e in exc.errors]}
     finally:

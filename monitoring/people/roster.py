@@ -33,12 +33,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from qa_platform.roles import AGENT, SUPERVISOR
 
+from .. import encodings
 from ..ingest import RowError
 from ..models import Agent, LineOfBusiness, Site, Team
 
 User = get_user_model()
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 AGENT_REQUIRED = ("employee_id", "name", "team", "hire_date")
 AGENT_OPTIONAL = ("active", "username")
 TEAM_REQUIRED = ("name", "site")
@@ -72,14 +72,12 @@ class RosterResult:
 # --- reading the file -------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a BOM) first, then GB18030."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterImportError([RowError(1, "file", _("The file is neither UTF-8 nor GB18030 text."))])
+def decode(data: bytes, *, name: str = "") -> str:
+    """The file's text: UTF-8 (with or without a BOM) first, then GB18030 (monitoring/encodings.py)."""
+    try:
+        return encodings.decode(data, name=name)
+    except encodings.FileEncodingError as exc:
+        raise RosterImportError([RowError(1, "file", str(exc))]) from None
 
 
 def read_rows(text: str, *, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[list[str], list]:
@@ -186,9 +184,9 @@ def _first_seen(rows: list[_Row], key, field: str) -> None:
 # --- agents -----------------------------------------------------------------------------------
 
 
-def agents_import_csv(*, data: bytes, by=None) -> RosterResult:
+def agents_import_csv(*, data: bytes, by=None, name: str = "") -> RosterResult:
     """Upsert agents by employee id from an HR export; all rows or none (RosterImportError)."""
-    header, raw_rows = read_rows(decode(data), required=AGENT_REQUIRED, optional=AGENT_OPTIONAL)
+    header, raw_rows = read_rows(decode(data, name=name), required=AGENT_REQUIRED, optional=AGENT_OPTIONAL)
     errors: list[RowError] = []
     rows = [_Row(n, cells, errors) for n, cells in raw_rows]
     ids = {r.cells.get("employee_id", "") for r in rows}
@@ -264,9 +262,9 @@ def _write_agents(planned: list[tuple[Agent | None, dict]], *, by) -> RosterResu
 # --- teams ------------------------------------------------------------------------------------
 
 
-def teams_import_csv(*, data: bytes, by=None) -> RosterResult:
+def teams_import_csv(*, data: bytes, by=None, name: str = "") -> RosterResult:
     """Upsert teams by name from an HR export; all rows or none (RosterImportError)."""
-    header, raw_rows = read_rows(decode(data), required=TEAM_REQUIRED, optional=TEAM_OPTIONAL)
+    header, raw_rows = read_rows(decode(data, name=name), required=TEAM_REQUIRED, optional=TEAM_OPTIONAL)
     errors: list[RowError] = []
     rows = [_Row(n, cells, errors) for n, cells in raw_rows]
     sites = {s.name.lower(): s for s in Site.objects.all()}

@@ -196,7 +196,8 @@ def roster_import(request):
         kind = form.cleaned_data["kind"]
         importer = roster.agents_import_csv if kind == RosterImportForm.AGENTS else roster.teams_import_csv
         try:
-            result = importer(data=form.cleaned_data["file"].read(), by=request.user)
+            upload = form.cleaned_data["file"]
+            result = importer(data=upload.read(), by=request.user, name=upload.name)
         except roster.RosterImportError as exc:
             errors = exc.errors
         else:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring.encodings import FileEncodingError, decode
 from monitoring.models import Agent
 from monitoring.selectors import month_or_none
 
@@ -34,7 +35,6 @@ from ..permissions import can_import_components
 from ..selectors.performance import first_day
 
 COLUMNS = ("employee_id", "month", "component", "value")
-ENCODINGS = ("utf-8-sig", "gb18030")
 BATCH = 1000
 
 
@@ -86,14 +86,10 @@ class ImportResult:
 def read_csv(data: bytes) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
     """The rows of a CSV file as (line number, {column: text}), or the problems that stop it
     being read (encoding, missing columns)."""
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return [], [RowProblem(1, "file", _("The file is neither UTF-8 nor GB18030 text."))]
+    try:
+        text = decode(data)
+    except FileEncodingError as exc:
+        return [], [RowProblem(1, "file", str(exc))]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in COLUMNS if name not in header]

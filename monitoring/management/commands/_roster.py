@@ -20,7 +20,7 @@ class RosterCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            result = self.importer(data=path.read_bytes())
+            result = self.importer(data=path.read_bytes(), name=file)
         except RosterImportError as exc:
             for error in exc.errors:
                 self.stderr.write(f"{file}: line {error.row}: {error.field}: {error.reason}")
