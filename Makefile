@@ -75,8 +75,9 @@ speech:
 	@if command -v espeak-ng >/dev/null 2>&1; then echo "speech: espeak-ng ready (demo recordings are spoken)"; \
 	else echo "speech: WARNING: no espeak-ng; the demo's recordings will be generated tones beside their spoken-dialogue transcripts."; fi
 
+# LOCALE=zh-hans loads the Chinese demo center instead (make run LOCALE=zh-hans).
 demo: migrate speech
-	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) seed_demo --if-empty$(if $(LOCALE), --locale $(LOCALE))
 
 # DEBUG stays off: WhiteNoise serves the collected static files (runserver_nostatic hands them
 # to WhiteNoiseMiddleware), exactly as gunicorn would in production.

@@ -29,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from qa_platform import roles
 
+from . import demo_zh
 from .demo_recordings import RECORDING_CONTENT_TYPE, PoolRecording, write_recording_pool
 from .ingest import derive_shift
 from .models import Agent, Call, Direction, LineOfBusiness, PrivateLine, Shift, Site, Team
@@ -197,6 +198,7 @@ class DemoOrg:
     recorded_call_count: int = 0
     private_call_count: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    locale: str = "en"  # "zh-hans": the Chinese center (monitoring/demo_zh.py and the apps' *_zh tables)
 
     @property
     def demo_agent(self) -> Agent:
@@ -237,9 +239,13 @@ class _Choice:
         return rng.choices(self.values, cum_weights=self.cum)[0]
 
 
-def _person_name(rng: random.Random) -> tuple[str, str, str]:
-    """(display name, first name, last name): Chinese, or an English given name with a Chinese surname."""
+def _person_name(rng: random.Random, locale: str = "en") -> tuple[str, str, str]:
+    """(display name, first name, last name): Chinese, or an English given name with a Chinese surname;
+    always Chinese (family name first, no space) in the Chinese center."""
     surname_zh, surname_py = rng.choice(SURNAMES)
+    if demo_zh.is_zh(locale):
+        given = rng.choice(demo_zh.GIVEN)
+        return demo_zh.person_name(surname_zh, given), given, surname_zh
     if rng.random() < ENGLISH_NAME_SHARE:
         given = rng.choice(GIVEN_EN)
         return f"{given} {surname_py}", given, surname_py
@@ -262,8 +268,10 @@ def seed_monitoring(
     calls_per_agent_week: int = 20,
     progress: ProgressFactory | None = None,
     today: dt.date | None = None,
+    locale: str = "en",
 ) -> DemoOrg:
-    """Create the demo center's monitoring data; call inside a transaction on an empty database."""
+    """Create the demo center's monitoring data; call inside a transaction on an empty database.
+    `locale` "zh-hans" makes the Chinese center: the same draws, Chinese names and texts."""
     if agents < MIN_TEAMS:
         raise ValueError(f"At least {MIN_TEAMS} agents are needed (one per team).")
     if weeks < 1 or calls_per_agent_week < 1:
@@ -276,18 +284,25 @@ def seed_monitoring(
 
     group_by_role = roles.ensure_role_groups()
     # Configuration rows an administrator (or a data migration) may already have made are reused.
-    sites_by_name = _get_or_create_all(Site, "name", [Site(name=name, timezone=CENTER_TZ) for name in SITES])
-    sites = [sites_by_name[name] for name in SITES]
-    lines = _get_or_create_all(LineOfBusiness, "code", [LineOfBusiness(code=c, name=n) for c, n in LINES.items()])
+    site_names = demo_zh.pick(locale, SITES, demo_zh.SITES)
+    line_names = demo_zh.pick(locale, LINES, demo_zh.LINES)
+    shift_names = demo_zh.pick(locale, {c: n for c, n, *_ in SHIFTS}, demo_zh.SHIFT_NAMES)
+    sites_by_name = _get_or_create_all(Site, "name", [Site(name=name, timezone=CENTER_TZ) for name in site_names])
+    sites = [sites_by_name[name] for name in site_names]
+    lines = _get_or_create_all(LineOfBusiness, "code", [LineOfBusiness(code=c, name=n) for c, n in line_names.items()])
     shifts = _get_or_create_all(
-        Shift, "code", [Shift(code=c, name=n, start=a, end=b, priority=p) for c, n, a, b, p in SHIFTS]
+        Shift, "code", [Shift(code=c, name=shift_names[c], start=a, end=b, priority=p) for c, _n, a, b, p in SHIFTS]
     )
 
-    teams, team_lines = _create_teams(agents, sites, lines)
-    users, supervisors, qa_auditors, trainers, team_supervisors = _create_users(rng, teams, agents, group_by_role)
-    agent_rows, people, skills, home_shifts = _create_agents(rng, agents, teams, today, week_starts[0], users["agent"])
-    private_lines = _create_private_lines(len(teams))
-    recordings = write_recording_pool()
+    teams, team_lines = _create_teams(agents, sites, lines, locale)
+    users, supervisors, qa_auditors, trainers, team_supervisors = _create_users(
+        rng, teams, agents, group_by_role, locale
+    )
+    agent_rows, people, skills, home_shifts = _create_agents(
+        rng, agents, teams, today, week_starts[0], users["agent"], locale
+    )
+    private_lines = _create_private_lines(len(teams), locale)
+    recordings = write_recording_pool(locale)
 
     org = DemoOrg(
         today=today,
@@ -309,6 +324,7 @@ def seed_monitoring(
         trainers=trainers,
         private_lines=private_lines,
         recordings=recordings,
+        locale=locale,
     )
     _create_calls(rng, org, people, calls_per_agent_week, progress)
     org.counts = {
@@ -345,15 +361,18 @@ def _get_or_create_all(model, key: str, wanted: list) -> dict:
     return {k: found[k] for k in keys}
 
 
-def _create_teams(agents: int, sites: list[Site], lines: dict[str, LineOfBusiness]):
+def _create_teams(agents: int, sites: list[Site], lines: dict[str, LineOfBusiness], locale: str = "en"):
     count = max(MIN_TEAMS, round(agents / AGENTS_PER_TEAM))
     numbers: dict[tuple[str, str], int] = {}
     plans = []
     for index in range(count):
         label, codes = TEAM_PLAN[index % len(TEAM_PLAN)]
+        if demo_zh.is_zh(locale):
+            label = demo_zh.TEAM_LABELS[index % len(TEAM_PLAN)]
         site = sites[1] if index % 3 == 2 else sites[0]  # a third of the teams in Chengdu
-        numbers[(site.name, label)] = numbers.get((site.name, label), 0) + 1
-        plans.append((Team(name=f"{site.name} {label} {numbers[(site.name, label)]}", site=site), codes))
+        numbers[(site.name, label)] = number = numbers.get((site.name, label), 0) + 1
+        name = demo_zh.team_name(site.name, label, number) if demo_zh.is_zh(locale) else f"{site.name} {label} {number}"
+        plans.append((Team(name=name, site=site), codes))
     teams = Team.objects.bulk_create([team for team, _ in plans], batch_size=BATCH_SIZE)
     Through = Team.lines_of_business.through
     Through.objects.bulk_create(
@@ -367,7 +386,7 @@ def _create_teams(agents: int, sites: list[Site], lines: dict[str, LineOfBusines
     return teams, {team.pk: list(codes) for team, (_, codes) in zip(teams, plans, strict=True)}
 
 
-def _create_users(rng: random.Random, teams: list[Team], agents: int, group_by_role: dict):
+def _create_users(rng: random.Random, teams: list[Team], agents: int, group_by_role: dict, locale: str = "en"):
     """The six demo logins (password "demo") and the other staff (no usable password)."""
     extra_supervisors = len(teams) - 2  # the demo supervisor leads two teams, everyone else one
     # Staffed for the default quota policy: ~5.5 evaluations per agent a week, 70 % to QA at 60 a
@@ -375,12 +394,17 @@ def _create_users(rng: random.Random, teams: list[Team], agents: int, group_by_r
     qa_count = max(5, agents // 12)
     trainer_count = max(2, agents // 50)
     planned: list[tuple[str, str, str, str]] = []  # (username, first, last, role)
+    people = demo_zh.pick(locale, DEMO_PEOPLE, demo_zh.DEMO_PEOPLE)
     for username, role in DEMO_LOGINS.items():
         if username != "agent":
-            planned.append((username, *DEMO_PEOPLE[username], role))
-    planned += [(f"sup{n:02d}", *_person_name(rng)[1:], roles.SUPERVISOR) for n in range(2, extra_supervisors + 2)]
-    planned += [(f"qa{n}", *_person_name(rng)[1:], roles.QA) for n in range(2, qa_count + 1)]
-    planned += [(f"trainer{n}", *_person_name(rng)[1:], roles.TRAINER) for n in range(2, trainer_count + 1)]
+            planned.append((username, *people[username], role))
+
+    def name(username: str, role: str):
+        return (username, *_person_name(rng, locale)[1:], role)
+
+    planned += [name(f"sup{n:02d}", roles.SUPERVISOR) for n in range(2, extra_supervisors + 2)]
+    planned += [name(f"qa{n}", roles.QA) for n in range(2, qa_count + 1)]
+    planned += [name(f"trainer{n}", roles.TRAINER) for n in range(2, trainer_count + 1)]
     usernames = [p[0] for p in planned] + ["agent"]
     taken = list(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     if taken:
@@ -429,13 +453,14 @@ def _create_agents(
     today: dt.date,
     period_first_day: dt.date,
     agent_user,
+    locale: str = "en",
 ):
     """Agents spread evenly over the teams, with tenure, a home shift and a hidden skill."""
     team_order = sorted((teams[i % len(teams)] for i in range(count)), key=lambda t: t.pk)  # even sizes
     home_choice = _Choice(HOME_SHIFT_WEIGHTS)
     people = []
     for team in team_order:
-        name, *_ = _person_name(rng)
+        name, *_ = _person_name(rng, locale)
         if rng.random() < NEW_HIRE_SHARE:
             hire_date = today - dt.timedelta(days=rng.randint(10, 85))
         else:
@@ -503,12 +528,10 @@ def _split_name(name: str) -> tuple[str, str]:
     return name[1:], name[:1]
 
 
-def _create_private_lines(team_count: int) -> list[PrivateLine]:
+def _create_private_lines(team_count: int, locale: str = "en") -> list[PrivateLine]:
     count = 3 + team_count // 30
-    rows = [
-        PrivateLine(line=f"6{6001 + i}", reason=PRIVATE_LINE_REASONS[i % len(PRIVATE_LINE_REASONS)])
-        for i in range(count)
-    ]
+    reasons = demo_zh.pick(locale, PRIVATE_LINE_REASONS, demo_zh.PRIVATE_LINE_REASONS)
+    rows = [PrivateLine(line=f"6{6001 + i}", reason=reasons[i % len(reasons)]) for i in range(count)]
     return bulk_create_with_history(rows, PrivateLine, batch_size=BATCH_SIZE, default_change_reason="seed_demo")
 
 
@@ -523,7 +546,8 @@ def _create_calls(
     shift_list = list(org.shifts.values())
     hour_choice = {code: _Choice(weights) for code, weights in HOUR_WEIGHTS.items()}
     any_hour = _Choice({h: w for weights in HOUR_WEIGHTS.values() for h, w in weights.items()})
-    service_choice = {key: _Choice(weights) for key, weights in SERVICE_TYPES.items()}
+    service_types = demo_zh.service_types(SERVICE_TYPES) if demo_zh.is_zh(org.locale) else SERVICE_TYPES
+    service_choice = {key: _Choice(weights) for key, weights in service_types.items()}
     pool_by_line: dict[str, list[PoolRecording]] = {}
     for rec in org.recordings:
         pool_by_line.setdefault(rec.line, []).append(rec)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from . import audio
+from . import audio, demo_zh
 
 POOL_DIR = "recordings/demo"
 RECORDING_CONTENT_TYPE = "audio/x-wav"
@@ -114,8 +114,17 @@ class PoolRecording:
     language: str
 
 
+# The Chinese center's pool (seed_demo --locale zh-hans): every dialogue in Mandarin, spoken by
+# espeak-ng's `cmn` voice, or generated tones beside the Chinese transcript without it.
+SCRIPTS_ZH = tuple(Script(line, (), turns_zh=turns) for line, turns in demo_zh.SCRIPTS)
+
+
+def scripts(locale: str = "en") -> tuple[Script, ...]:
+    return SCRIPTS_ZH if demo_zh.is_zh(locale) else SCRIPTS
+
+
 @functools.cache
-def pool_audio() -> tuple[audio.DialogueAudio, ...]:
+def pool_audio(locale: str = "en") -> tuple[audio.DialogueAudio, ...]:
     """The pool's audio, one per script; deterministic, so computed once per process."""
 
     def render(script: Script) -> audio.DialogueAudio:
@@ -124,14 +133,16 @@ def pool_audio() -> tuple[audio.DialogueAudio, ...]:
         return audio.dialogue_audio(script.turns, language="en")
 
     with ThreadPoolExecutor(max_workers=4) as pool:  # espeak-ng runs as subprocesses
-        return tuple(pool.map(render, SCRIPTS))
+        return tuple(pool.map(render, scripts(locale)))
 
 
-def write_recording_pool() -> list[PoolRecording]:
-    """Store the pool under recordings/demo/; an identical file already there is kept."""
+def write_recording_pool(locale: str = "en") -> list[PoolRecording]:
+    """Store the pool under recordings/demo/ (the Chinese center's as pool-zh-NN.wav); an
+    identical file already there is kept."""
     recordings = []
-    for number, (script, rendered) in enumerate(zip(SCRIPTS, pool_audio(), strict=True), start=1):
-        name = f"{POOL_DIR}/pool-{number:02d}.wav"
+    prefix = "pool-zh" if demo_zh.is_zh(locale) else "pool"
+    for number, (script, rendered) in enumerate(zip(scripts(locale), pool_audio(locale), strict=True), start=1):
+        name = f"{POOL_DIR}/{prefix}-{number:02d}.wav"
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as existing:
                 same = existing.read() == rendered.wav

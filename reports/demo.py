@@ -9,6 +9,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from monitoring.demo_zh import LOCALE, is_zh
+
 from .models import ReportKind
 from .selectors.periods import latest_month_with_data
 from .services.close import month_close
@@ -25,12 +27,15 @@ def seed_reports(*, org) -> dict[str, int]:
     now = timezone.now()
     complete = latest if latest.end <= now else latest.previous
     closed = 0
+    language = LOCALE if is_zh(org.locale) else None  # the Chinese center's reports are in Chinese
     if complete.previous.end <= now:
         close = month_close(month=complete.previous, by=manager)
         closed = close.results.count()
-    generated = reports_generate(month=complete, kinds=DEMO_KINDS, by=manager)
-    generated += reports_generate(month=complete, kinds=(ReportKind.AGENT,), agents=[org.demo_agent], by=manager)
+    generated = reports_generate(month=complete, kinds=DEMO_KINDS, by=manager, language=language)
+    generated += reports_generate(
+        month=complete, kinds=(ReportKind.AGENT,), agents=[org.demo_agent], by=manager, language=language
+    )
     last_week = org.weeks[-1]
-    generated.append(weekly_summary_generate(week_start=last_week, by=manager))
-    generated.append(daily_summary_generate(day=last_week + dt.timedelta(days=4), by=manager))
+    generated.append(weekly_summary_generate(week_start=last_week, by=manager, language=language))
+    generated.append(daily_summary_generate(day=last_week + dt.timedelta(days=4), by=manager, language=language))
     return {f"frozen agent results ({complete.previous.label} closed)": closed, "reports generated": len(generated)}

@@ -28,7 +28,7 @@ from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
 from qa_platform import roles
 
-from . import demo_history, demo_scorecard, formula
+from . import demo_history, demo_scorecard, demo_texts, formula
 from .demo_history import local_time
 from .models import (
     Answer,
@@ -41,28 +41,6 @@ from .models import (
     ScorecardVersion,
     Status,
 )
-
-COMMENTS_LOW = [
-    "Missed this step; see the guidance.",
-    "Customer had to repeat the question twice.",
-    "Sounded rushed here.",
-    "没有按照标准流程操作，请复习。",
-    "语速过快，客户没有听清。",
-    "Check the knowledge base article on this next time.",
-]
-COMMENTS_HIGH = ["Nicely done.", "Great empathy here.", "很好，保持！", "Textbook handling."]
-SUMMARIES = [
-    "Solid call overall; focus on the points marked.",
-    "Good rapport with the customer.",
-    "整体表现良好，注意细节。",
-    "Needs work on verification and closing.",
-    "",
-]
-DISPUTE_REASONS = [
-    "The customer refused verification and I escalated as the procedure says.",
-    "The information was correct according to the policy update of this month.",
-    "我已经在通话结束前提供了后续步骤，请重新听录音。",
-]
 
 EVALUATOR_SPLIT = ((roles.QA, 0.70), (roles.SUPERVISOR, 0.20), (roles.TRAINER, 0.10))
 
@@ -96,6 +74,7 @@ def seed_scoring(
     v1, v2 = demo_scorecard.scorecard_versions(manager, org, v2_from)
     result = DemoScoring(scorecard=v1.scorecard, versions=[v1, v2])
 
+    texts = demo_texts.for_org(org)
     calls_by_agent_week = _eligible_calls(org)
     evaluators = _evaluators(org)
     specs = {v.pk: _specs(v) for v in (v1, v2)}
@@ -129,7 +108,7 @@ def seed_scoring(
             probability = picked / len(pool)
             for call in rng.sample(pool, picked):
                 role, evaluator = _pick_evaluator(rng, agent, evaluators, org)
-                values = _answers(rng, skill, specs[version.pk], call["seconds"])
+                values = _answers(rng, skill, specs[version.pk], call["seconds"], texts)
                 score = formula.compute(
                     specs[version.pk],
                     {cid: v for cid, v, _c, _o in values},
@@ -219,7 +198,7 @@ def _pick_evaluator(rng: random.Random, agent, evaluators, org: DemoOrg):
     return roles.TRAINER, rng.choice(evaluators[roles.TRAINER])
 
 
-def _answers(rng: random.Random, skill: float, specs, seconds: float) -> list[tuple]:
+def _answers(rng: random.Random, skill: float, specs, seconds: float, texts=demo_texts) -> list[tuple]:
     values = []
     for section in specs:
         for c in section.criteria:
@@ -235,10 +214,10 @@ def _answers(rng: random.Random, skill: float, specs, seconds: float) -> list[tu
             low = value == 0 or (c.kind == formula.SCALE and value < c.scale_max / 2)
             comment, offset = "", None
             if low and rng.random() < 0.7:
-                comment = rng.choice(COMMENTS_LOW)
+                comment = rng.choice(texts.COMMENTS_LOW)
                 offset = round(rng.uniform(0.5, max(1.0, seconds - 1)), 1)
             elif not low and rng.random() < 0.05:
-                comment = rng.choice(COMMENTS_HIGH)
+                comment = rng.choice(texts.COMMENTS_HIGH)
             values.append((c.id, value, comment, offset))
     return values
 
@@ -284,7 +263,7 @@ def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_we
         status=status,
         total=score.total,
         critical_failed=score.critical_failed,
-        summary=rng.choice(SUMMARIES),
+        summary=rng.choice(demo_texts.for_org(org).SUMMARIES),
         started_at=started,
         draft_saved_at=saved,
         submitted_at=submitted,
@@ -350,7 +329,8 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
     if not scored:
         return
     target = scored[-1]
-    values = _answers(rng, min(1.0, org.skills[agent.pk] + 0.15), specs, 15.0)
+    texts = demo_texts.for_org(org)
+    values = _answers(rng, min(1.0, org.skills[agent.pk] + 0.15), specs, 15.0, texts)
     score = formula.compute(specs, {cid: v for cid, v, _c, _o in values}, critical_zeroes=version.critical_zeroes)
     evaluations.append(
         Evaluation(
@@ -364,7 +344,7 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
             status=Status.SUBMITTED,
             total=score.total,
             critical_failed=score.critical_failed,
-            summary="I think I handled the customer's worry well.",
+            summary=texts.SELF_SUMMARY,
             started_at=target.submitted_at - dt.timedelta(hours=2),
             draft_saved_at=target.submitted_at - dt.timedelta(hours=1),
             submitted_at=target.submitted_at - dt.timedelta(hours=1),
@@ -374,19 +354,20 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
 
 
 def _disputes(rng, org, evaluations, disputes_for) -> list[Dispute]:
+    texts = demo_texts.for_org(org)
     rows = []
     for index, status in disputes_for:
         ev = evaluations[index]
         dispute = Dispute(
             evaluation_id=ev.pk,
             raised_by=org.users["agent"],
-            reason=rng.choice(DISPUTE_REASONS),
+            reason=rng.choice(texts.DISPUTE_REASONS),
             original_total=ev.total,
         )
         if status == Status.RESOLVED:
             dispute.status = DisputeStatus.UPHELD
             dispute.resolved_by = org.users["qa"] if ev.evaluator_id != org.users["qa"].pk else org.qa_auditors[1]
-            dispute.resolution = "Listened again: the evaluation stands."
+            dispute.resolution = texts.DISPUTE_RESOLUTION
             dispute.resolved_at = ev.resolved_at
             dispute.adjusted_total = ev.total
         rows.append(dispute)

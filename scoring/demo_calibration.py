@@ -36,7 +36,7 @@ from monitoring.demo import CENTER_TZ, DemoOrg
 from monitoring.models import Assignment, AssignmentReason, Call, PrivateLine
 from qa_platform import roles
 
-from . import demo_history, formula, services
+from . import demo_history, demo_texts, formula, services
 from .demo import _answers, _specs
 from .demo_history import local_time
 from .models import (
@@ -78,11 +78,6 @@ OTHER_QA = (Leaning(lenient=-0.25, noise=0.15), Leaning(lenient=0.3, noise=0.15)
 
 WIDEST_GAP = 3  # × the tolerance: a disagreeing pair is beyond it, but not absurdly so
 DISAGREEING = (Leaning(noise=0.3, slips=0.15), Leaning(noise=0.5, slips=0.3))  # the second if the first falls short
-AGREED = [
-    "Listened to the passage again together; the reference answers stand as recorded.",
-    "We read the guidance text aloud and agreed; it needs an example for this case.",
-    "已一起重听录音片段，按参考答案统一标准。",
-]
 
 
 @dataclass
@@ -324,7 +319,7 @@ def _pick(rng, scored: list[Scored], *, week: dt.date, line: str, n: int, exclud
 
 
 def _title(line: str, week: dt.date, org: DemoOrg) -> str:
-    return f"{org.lines[line].name} calibration, week of {week.isoformat()}"
+    return demo_texts.for_org(org).TITLE.format(line=org.lines[line].name, week=week.isoformat())
 
 
 def _score(rater: Rater, org: DemoOrg, item: CalibrationItem, reference: Scored, person, *, submit: bool = True):
@@ -343,7 +338,7 @@ def _score(rater: Rater, org: DemoOrg, item: CalibrationItem, reference: Scored,
 def _closed_session(rng, org, week, line, calls, flagged, people, rater) -> None:
     """A past weekly session: created on the Monday after its week, scored blind over two days,
     revealed, agreed and closed at the Wednesday meeting."""
-    qa = org.users["qa"]
+    qa, texts = org.users["qa"], demo_texts.for_org(org)
     meeting = local_time(week + dt.timedelta(days=9), 15)
     session = services.calibration_session_create(
         by=qa,
@@ -353,7 +348,7 @@ def _closed_session(rng, org, week, line, calls, flagged, people, rater) -> None
         participants=people,
         line_of_business=org.lines[line],
         scheduled_at=meeting,
-        notes="Weekly three-party session: supervisor, QA and trainer score the same calls blind.",
+        notes=texts.SESSION_NOTES,
     )
     references = {s.call_id: s for s in calls}
     if flagged is not None and flagged.call_id not in references:
@@ -369,9 +364,9 @@ def _closed_session(rng, org, week, line, calls, flagged, people, rater) -> None
     for item in items:
         reference = references[item.call_id]
         split = rater.most_split(reference, given[item.pk])
-        notes = f"Most discussed: “{split}”. " if split else ""
+        notes = texts.MOST_DISCUSSED.format(split=split) if split else ""
         services.calibration_record_consensus(
-            item=item, by=qa, answers=_inputs(reference.answers), notes=notes + rng.choice(AGREED)
+            item=item, by=qa, answers=_inputs(reference.answers), notes=notes + rng.choice(texts.AGREED)
         )
     services.calibration_close(session=session, by=qa)
     created = local_time(week + dt.timedelta(days=7), 9)
@@ -457,29 +452,6 @@ def _stamp_flagged(org: DemoOrg, item: CalibrationItem) -> None:
 
 # --- disputes decided by an independent reviewer -----------------------------------------------
 
-# (outcome, what the agent says, what the reviewer decided)
-DISPUTES = (
-    (
-        DisputeStatus.ADJUSTED,
-        "The customer hung up before I could close the call; I had no chance to offer further help.",
-        "Re-scored blind: the closing could not be offered and the empathy was better than marked. Adjusted.",
-    ),
-    (
-        DisputeStatus.UPHELD,
-        "I verified the customer with two questions, please listen again from the start.",
-        "Listened again, blind: the second verification question was never asked. The score stands.",
-    ),
-    (
-        DisputeStatus.ADJUSTED,
-        "我已经在通话结束前提供了后续步骤，请重新听录音。",
-        "盲评复核：后续步骤已清楚说明，解决一项应为满分。已调整。",
-    ),
-    (
-        DisputeStatus.UPHELD,
-        "The information about the fee was correct according to this month's policy update.",
-        "The policy update applies from the 1st of next month; the information given was wrong. Upheld.",
-    ),
-)
 STRICT_FIRST = Leaning(lenient=-0.7, slips=0.0)  # an evaluator who marked the disputed call down
 CAREFUL = Leaning(noise=0.05, slips=0.0)
 
@@ -510,7 +482,7 @@ def _resolved_disputes(rng, org: DemoOrg, scored: list[Scored], rater: Rater, to
     # Newest weeks first, one dispute a week while there are weeks with a call to spare.
     weeks = sorted((w for w in version_of if by_week.get(w)), reverse=True)
     made = 0
-    for index, (outcome, complaint, decision) in enumerate(DISPUTES):
+    for index, (outcome, complaint, decision) in enumerate(demo_texts.for_org(org).DISPUTES):
         pool = by_week[weeks[index % len(weeks)]] if weeks else None
         if not pool:
             continue
@@ -521,7 +493,7 @@ def _resolved_disputes(rng, org: DemoOrg, scored: list[Scored], rater: Rater, to
         if version.pk not in rater.specs:
             rater.specs[version.pk] = _specs(version)
             rater.zeroes[version.pk] = version.critical_zeroes
-        truth = _answers(rng, org.skills[agent.pk], rater.specs[version.pk], 15.0)
+        truth = _answers(rng, org.skills[agent.pk], rater.specs[version.pk], 15.0, demo_texts.for_org(org))
         reference = Scored(0, call.pk, version.pk, 0, call.start_time, "", week, None)
         reference.answers = {cid: v for cid, v, _c, _o in truth}
         first, second = reference.answers, rater.answers(reference, CAREFUL)

@@ -12,12 +12,17 @@ from __future__ import annotations
 import datetime as dt
 
 from monitoring.demo import DemoOrg
+from monitoring.demo_zh import is_zh
 
-from . import demo_history, services
+from . import demo_history, demo_scorecard_zh, services
 from .demo_history import local_time
 from .models import Criterion, Scorecard, ScorecardVersion, Section
 
 SCORECARD_NAME = "Customer service standard"
+DESCRIPTION = (
+    "The center's standard for every line of business: etiquette, communication, knowledge, compliance and resolution."
+)
+V2_NOTES = "Adds hold etiquette to Communication."
 
 # (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical)])
 V1_SECTIONS = [
@@ -144,6 +149,15 @@ V2_EXTRA = (
 SCORECARD_HISTORY = (Scorecard, ScorecardVersion, Section, Criterion)
 
 
+def _texts(locale: str) -> tuple:
+    """(name, description, v1 sections, v2's extra criterion, v2's notes) of the English or the
+    Chinese center's scorecard (scoring/demo_scorecard_zh.py)."""
+    if is_zh(locale):
+        zh = demo_scorecard_zh
+        return zh.SCORECARD_NAME, zh.DESCRIPTION, zh.V1_SECTIONS, zh.V2_EXTRA, zh.V2_NOTES
+    return SCORECARD_NAME, DESCRIPTION, V1_SECTIONS, V2_EXTRA, V2_NOTES
+
+
 def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[ScorecardVersion, ScorecardVersion]:
     """The default scorecard as the manager built it: v1 drafted over a week and published two
     months before the demo's first week; v2 drafted in the weeks before `v2_from` and published
@@ -153,6 +167,7 @@ def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[Scoreca
     v2_published = local_time(v2_from + dt.timedelta(days=6), 20)
     created = v1_published - dt.timedelta(days=9, hours=6)
     v2_created = v2_published - dt.timedelta(days=10, hours=3)
+    name, description, v1_sections, v2_extra, v2_notes = _texts(org.locale)
 
     def step(at: dt.datetime, make):
         marks = demo_history.history_marks(SCORECARD_HISTORY)
@@ -162,27 +177,22 @@ def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[Scoreca
 
     scorecard = step(
         created,
-        lambda: services.scorecard_create(
-            name=SCORECARD_NAME,
-            description="The center's standard for every line of business: etiquette, communication, knowledge, "
-            "compliance and resolution.",
-            by=manager,
-        ),
+        lambda: services.scorecard_create(name=name, description=description, by=manager),
     )
     v1 = scorecard.versions.get()
-    structure = _structure(V1_SECTIONS)
+    structure = _structure(v1_sections)
     step(
         created + dt.timedelta(days=3),
         lambda: services.scorecard_draft_save(version=v1, structure=structure, by=manager),
     )
     step(v1_published, lambda: services.scorecard_publish(version=v1, by=manager))
-    sections = [(t, w, list(c)) for t, w, c in V1_SECTIONS]
+    sections = [(t, w, list(c)) for t, w, c in v1_sections]
     for title, _w, criteria in sections:
-        if title == V2_EXTRA[0]:
-            criteria.append(V2_EXTRA[1])
+        if title == v2_extra[0]:
+            criteria.append(v2_extra[1])
     v2 = step(v2_created, lambda: services.scorecard_new_draft(scorecard=scorecard, by=manager))
     structure = _structure(sections)
-    structure["notes"] = "Adds hold etiquette to Communication."
+    structure["notes"] = v2_notes
     step(
         v2_published - dt.timedelta(days=3),
         lambda: services.scorecard_draft_save(version=v2, structure=structure, by=manager),

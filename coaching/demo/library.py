@@ -15,6 +15,7 @@ from monitoring.models import PrivateLine
 from scoring.models import SCORED, Answer, Evaluation, Kind
 
 from ..services import library as services
+from . import texts_zh
 
 EXEMPLARY, CAUTIONARY, PENDING = 6, 4, 2
 
@@ -77,6 +78,7 @@ def seed_library(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
     picks = [(e, True) for e in rng.sample(best, min(EXEMPLARY, len(best)))]
     picks += [(e, False) for e in rng.sample(worst, min(CAUTIONARY, len(worst)))]
     trainer = org.users["trainer"]
+    zh = texts_zh.zh(org)
     made, used = [], set()
     for evaluation, exemplary in picks:
         if evaluation.call_id in used:
@@ -84,6 +86,8 @@ def seed_library(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
         answer = _telling_answer(evaluation, best=exemplary)
         category = answer.criterion.category if answer is not None else "communication"
         notes = EXEMPLARY_NOTES if exemplary else CAUTIONARY_NOTES
+        if zh:
+            notes = texts_zh.EXEMPLARY_NOTES if exemplary else texts_zh.CAUTIONARY_NOTES
         # The demo's recordings are short clips from a pool (not as long as the call's talk
         # time): the moment is where one of the clip's transcript segments starts.
         segments = evaluation.call.transcript or []
@@ -93,11 +97,20 @@ def seed_library(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
             offset = rng.choice(starts)
         elif offset is None:
             offset = round(min(float(evaluation.call.talk_seconds) or 60.0, rng.uniform(2, 20)), 1)
+        # A short call (a few seconds of talk) shares a longer clip: the moment stays within the call.
+        limit = float(evaluation.call.talk_seconds + evaluation.call.hold_seconds)
+        if limit and offset > limit:
+            offset = max((start for start in starts if start <= limit), default=round(limit / 2, 1))
         criterion = answer.criterion if answer is not None else None
-        title = (
-            (_("Exemplary: %(what)s") if exemplary else _("Cautionary: %(what)s"))
-            % {"what": criterion.text if criterion is not None else _("the whole call")}
-        )[:160]
+        if zh:
+            title = (texts_zh.EXEMPLARY_TITLE if exemplary else texts_zh.CAUTIONARY_TITLE).format(
+                what=criterion.text if criterion is not None else texts_zh.WHOLE_CALL
+            )[:160]
+        else:
+            title = (
+                (_("Exemplary: %(what)s") if exemplary else _("Cautionary: %(what)s"))
+                % {"what": criterion.text if criterion is not None else _("the whole call")}
+            )[:160]
         entry = services.library_mark(
             by=_marker(org, evaluation),
             evaluation=evaluation,

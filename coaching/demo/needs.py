@@ -18,6 +18,7 @@ from monitoring.demo import DemoOrg
 
 from ..models import GroupKind, NeedDimension, NeedStatus, TrainingNeed, TrainingSession
 from ..services.needs import create_training_session, find_training_needs, take_attendance
+from . import texts_zh
 
 # The job runs over this many of the last scored weeks (the demo's last week is this week's
 # sampling, not scored yet).
@@ -60,6 +61,7 @@ def _date_history(session: TrainingSession, need: TrainingNeed, *, created: dt.d
 def seed_needs(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
     trainer = org.users["trainer"]
     weeks = _scored_weeks(org)
+    zh = texts_zh.zh(org)
     for week in weeks:
         find_training_needs(week_start=week)
         # The weekly job ran on the Monday after the week, 04:00 (settings.CELERY_BEAT_SCHEDULE).
@@ -76,8 +78,10 @@ def seed_needs(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
             need=held,
             topic=f"{held.problem_label} — {held.group_label}",
             scheduled_for=at,
-            location="Training room 1",
-            materials="Listen to two library calls, then role-play the criterion in pairs; the scorecard's guidance.",
+            location=texts_zh.HELD_LOCATION if zh else "Training room 1",
+            materials=texts_zh.HELD_MATERIALS
+            if zh
+            else "Listen to two library calls, then role-play the criterion in pairs; the scorecard's guidance.",
             attendees=_attendees(held),
         )
         attended = {agent_id: rng.random() < ATTENDANCE_SHARE for agent_id in _attendees(held)}
@@ -95,8 +99,10 @@ def seed_needs(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
             need=planned,
             topic=f"{planned.problem_label} — {planned.group_label}",
             scheduled_for=_at(day, 10),
-            location="Training room 2",
-            materials="The criterion's guidance and three exemplary calls from the library.",
+            location=texts_zh.PLANNED_LOCATION if zh else "Training room 2",
+            materials=texts_zh.PLANNED_MATERIALS
+            if zh
+            else "The criterion's guidance and three exemplary calls from the library.",
             attendees=_attendees(planned),
         )
         sessions += 1

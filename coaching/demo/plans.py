@@ -28,6 +28,7 @@ from scoring.models import SCORED, Answer, Criterion, Kind
 
 from ..models import CoachingGoal, CoachingPlan, CoachingSession, LibraryCall, PlanStatus, SessionKind
 from ..selectors.effect import SHOWN_IMPROVED, goal_effects
+from . import texts_zh
 
 # The statuses of the plans after the demo agent's, in order; the owners alternate.
 STATUSES = (
@@ -169,6 +170,9 @@ def seed_plans(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
     service_types = _top_service_types([p.agent_id for p, _s, _o in chosen])
     end = org.period_end
     library = list(LibraryCall.objects.filter(curated=True).values_list("pk", flat=True)[:5])
+    texts = texts_zh if texts_zh.zh(org) else None
+    title, proposal = (texts.PLAN_TITLE, texts.PROPOSAL) if texts else ("Coaching: {c}", PROPOSAL)
+    notes, outcomes = (texts.NOTES, texts.OUTCOMES) if texts else (NOTES, OUTCOMES)
     plans, goals, created_at = [], [], {}
     for pick, status, owner in chosen:
         overdue = status == PlanStatus.OVERDUE
@@ -181,13 +185,13 @@ def seed_plans(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
             agent_id=pick.agent_id,
             owner=owner,
             created_by=owner,
-            title=f"Coaching: {pick.text}",
-            proposal=PROPOSAL.format(c=pick.text),
+            title=title.format(c=pick.text),
+            proposal=proposal.format(c=pick.text),
             status=status,
             deadline=deadline,
             started_at=started,
             completed_at=end - dt.timedelta(days=1, hours=3) if status == PlanStatus.COMPLETED else None,
-            outcome=rng.choice(OUTCOMES) if status == PlanStatus.COMPLETED else "",
+            outcome=rng.choice(outcomes) if status == PlanStatus.COMPLETED else "",
             overdue_at=end - dt.timedelta(days=1) if overdue else None,
             reminded_at=end - dt.timedelta(days=1) if overdue else None,
             acknowledged_at=pick.created + dt.timedelta(days=1)
@@ -241,7 +245,7 @@ def seed_plans(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
                     kind=kind,
                     held_at=min(held, end - dt.timedelta(hours=2)),
                     held_by=owner,
-                    notes=NOTES[kind],
+                    notes=notes[kind],
                     acknowledged_at=held + dt.timedelta(hours=20) if acknowledged else None,
                 )
             )

@@ -15,6 +15,7 @@ from monitoring.demo import DemoOrg
 
 from ..models import DevelopmentReview, ReviewStatus
 from ..services import reviews as services
+from . import texts_zh
 
 HELD_SHARE = 0.4
 DUE_SOON = 3
@@ -79,9 +80,10 @@ def seed_reviews(*, rng: random.Random, org: DemoOrg) -> dict[str, int]:
     n_held = max(1, int(len(others) * HELD_SHARE))
     held, soon = others[:n_held], others[n_held : n_held + DUE_SOON]
     steps = 0
+    conversations = texts_zh.CONVERSATIONS if texts_zh.zh(org) else CONVERSATIONS
     # Held conversations: the seed's example first, then the others in turn.
     for index, review in enumerate(held):
-        interests, skills, direction, summary, next_steps = CONVERSATIONS[index % len(CONVERSATIONS)]
+        interests, skills, direction, summary, next_steps = conversations[index % len(conversations)]
         held_on = max(start, today - dt.timedelta(days=rng.randint(3, 60)))
         reviewer = _reviewer_for(org, review.agent)
         services.review_update(

@@ -7,18 +7,21 @@ in the project package because it may import every app, which no app may do.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 from tqdm import tqdm
 
 from coaching import demo as coaching_demo
 from monitoring import demo as monitoring_demo
-from monitoring import demo_recordings
+from monitoring import demo_recordings, demo_zh
 from planning import demo as planning_demo
+from qa_platform.models import LanguagePreference
 from reports import demo as reports_demo
 from scoring import demo as scoring_demo
 from scoring import demo_calibration as calibration_demo
@@ -48,18 +51,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same data.")
         parser.add_argument(
+            "--locale",
+            choices=demo_zh.LOCALES,
+            default="en",
+            help="The demo center's language: en (default) or zh-hans, a Chinese center (Chinese names, "
+            "scorecard, transcripts, Mandarin recordings) whose demo logins see Chinese pages.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing (and succeed) if the database already has data, instead of failing.",
         )
 
-    def handle(self, *args, agents, weeks, calls_per_agent_week, seed, if_empty, verbosity, **options):
+    def handle(self, *args, agents, weeks, calls_per_agent_week, seed, if_empty, verbosity, locale="en", **options):
         if agents < monitoring_demo.MIN_TEAMS:
             raise CommandError(f"--agents must be at least {monitoring_demo.MIN_TEAMS} (the demo has that many teams).")
         if weeks < 1 or calls_per_agent_week < 1:
             raise CommandError("--weeks and --calls-per-agent-week must be at least 1.")
         started = time.monotonic()
-        with transaction.atomic():
+        # The Chinese center is written in Chinese throughout, also where a seeder takes a text
+        # from the catalog (labels, generated reports); the English one as it always was.
+        language = translation.override(demo_zh.LOCALE) if demo_zh.is_zh(locale) else contextlib.nullcontext()
+        with transaction.atomic(), language:
             if monitoring_demo.database_has_data():
                 if if_empty:
                     self.stdout.write(ALREADY_LOADED)
@@ -77,6 +90,7 @@ class Command(BaseCommand):
                     weeks=weeks,
                     calls_per_agent_week=calls_per_agent_week,
                     progress=self._progress_factory(verbosity),
+                    locale=locale,
                 )
             except monitoring_demo.DemoDataConflict as exc:
                 raise CommandError(f"{exc} seed_demo only loads into an empty database.") from exc
@@ -87,6 +101,10 @@ class Command(BaseCommand):
             org.counts.update(coaching_demo.seed_coaching(rng=rng, org=org))
             org.counts.update(planning_demo.seed_planning(rng=rng, org=org))
             org.counts.update(reports_demo.seed_reports(org=org))
+            if demo_zh.is_zh(locale):  # every demo login sees Chinese pages
+                LanguagePreference.objects.bulk_create(
+                    [LanguagePreference(user=user, language=demo_zh.LOCALE) for user in org.users.values()]
+                )
         if verbosity:
             self._summary(org, time.monotonic() - started)
 
