@@ -81,3 +81,20 @@ class StrictRegexField(serializers.RegexField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, and only those: DRF's BooleanField also takes 0, 1, "yes" and "on", which
+    the schema (a boolean) says is refused. A form post (the browsable API), which has only text,
+    may say "true" or "false"."""
+
+    FORM_VALUES = {"true": True, "false": False}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        request = self.context.get("request")
+        is_form = request is not None and "json" not in (request.content_type or "")
+        if is_form and isinstance(data, str) and data.lower() in self.FORM_VALUES:
+            return self.FORM_VALUES[data.lower()]
+        self.fail("invalid", input=data)

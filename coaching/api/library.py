@@ -109,7 +109,15 @@ class LibraryCallViewSet(
         "`curated` (trainers and managers) accepts it into the library, where agents see it, or takes it out. "
         "`criterion: null` clears the criterion.",
         request=LibraryEditSerializer,
-        responses={200: LibraryCallSerializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 409: CONFLICT},
+        responses={
+            200: LibraryCallSerializer,
+            400: FIELD_ERRORS,
+            403: FORBIDDEN,
+            404: missing(
+                "No library call with that id that you may see, or no criterion of its scorecard with that id"
+            ),
+            409: CONFLICT,
+        },
     )
     def partial_update(self, request, *args, **kwargs):
         entry = self.get_object()

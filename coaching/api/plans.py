@@ -108,7 +108,12 @@ class CoachingPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         summary="Change a plan's title, proposal or owner",
         description="The plan's editors, while it is not completed.",
         request=CoachingPlanUpdateSerializer,
-        responses={200: CoachingPlanSerializer, 400: FIELD_ERRORS, **STEP_ERRORS},
+        responses={
+            200: CoachingPlanSerializer,
+            400: FIELD_ERRORS,
+            **STEP_ERRORS,
+            404: refusal("No plan with that id that you may see, or no such owner.", fields=True),
+        },
     )
     def partial_update(self, request, pk=None):
         plan = self.get_object()

@@ -141,7 +141,7 @@ class DevelopmentReviewViewSet(
     @action(detail=True, methods=["post"], url_path="steps")
     def steps(self, request, pk=None):
         review = self.get_object()
-        serializer = ReviewStepInputSerializer(data=request.data)
+        serializer = ReviewStepInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         step = services.step_add(by=request.user, review=review, **serializer.validated_data)
         return Response(ReviewStepSerializer(step).data, status=status.HTTP_201_CREATED)
@@ -165,7 +165,7 @@ class DevelopmentReviewViewSet(
         if request.method == "DELETE":
             services.step_delete(by=request.user, step=step)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        serializer = ReviewStepUpdateSerializer(data=request.data)
+        serializer = ReviewStepUpdateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         step = services.step_update(by=request.user, step=step, **serializer.validated_data)
         return Response(ReviewStepSerializer(step).data)
@@ -179,7 +179,7 @@ class DevelopmentReviewViewSet(
     )
     @action(detail=False, methods=["post"], url_path="schedule-half-year")
     def schedule_half_year(self, request):
-        serializer = ReviewHalfYearSerializer(data=request.data)
+        serializer = ReviewHalfYearSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         period = serializer.validated_data.get("period") or None
         created = services.reviews_schedule_half_year(

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qa_platform.schema import SINGLE_LINE_REQUIRED
-from qa_platform.serializers import InputSerializer, StrictCharField, StrictRegexField
+from qa_platform.serializers import InputSerializer, StrictBooleanField, StrictCharField, StrictRegexField
 from scoring.models import Category, Criterion, Evaluation
 from scoring.selectors import evaluations_visible_to
 
@@ -125,7 +125,7 @@ class LibraryEditSerializer(_EntryFields):
     """PATCH: any of these; `curated` (trainers and managers) accepts the entry or takes it out."""
 
     kind = serializers.ChoiceField(choices=LibraryKind.choices, required=False)
-    curated = serializers.BooleanField(required=False, help_text=_("Trainers and managers: in the library or not."))
+    curated = StrictBooleanField(required=False, help_text=_("Trainers and managers: in the library or not."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

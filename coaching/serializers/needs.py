@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import Agent
@@ -166,6 +167,11 @@ class TrainingSessionDetailSerializer(TrainingSessionSerializer):
         return None if change is None else RateChangeSerializer(change).data
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": MAX_ATTENDEES})
+class AttendeeIds(serializers.ManyRelatedField):
+    """Agent ids, at least one: the schema says so (DRF's own field documents no minimum)."""
+
+
 class TrainingSessionCreateSerializer(InputSerializer):
     need = serializers.PrimaryKeyRelatedField(
         queryset=TrainingNeed.objects.none(),
@@ -177,8 +183,10 @@ class TrainingSessionCreateSerializer(InputSerializer):
     scheduled_for = serializers.DateTimeField()
     location = StrictCharField(max_length=120, required=False, allow_blank=True, default="")
     materials = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
-    attendees = serializers.PrimaryKeyRelatedField(
-        queryset=Agent.objects.all(), many=True, allow_empty=False, help_text="Agent ids; at least one, at most 500."
+    attendees = AttendeeIds(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Agent.objects.all()),
+        allow_empty=False,
+        help_text="Agent ids; at least one, at most 500.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from monitoring.models import Agent
 from monitoring.selectors import agents_visible_to
 from qa_platform.schema import SINGLE_LINE_REQUIRED
-from qa_platform.serializers import InputSerializer, StrictCharField, StrictRegexField
+from qa_platform.serializers import InputSerializer, StrictBooleanField, StrictCharField, StrictRegexField
 
 from ..models import DevelopmentReview, ReviewStep
 from ..permissions.reviews import access_for
@@ -123,7 +123,7 @@ class ReviewStepInputSerializer(InputSerializer):
 class ReviewStepUpdateSerializer(InputSerializer):
     text = StrictRegexField(SINGLE_LINE_REQUIRED, max_length=255, required=False)
     due_on = serializers.DateField(required=False)
-    done = serializers.BooleanField(required=False, help_text=_("true: done today (kept if already done)."))
+    done = StrictBooleanField(required=False, help_text=_("true: done today (kept if already done)."))
 
 
 class ReviewHalfYearSerializer(InputSerializer):

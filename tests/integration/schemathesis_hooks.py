@@ -8,6 +8,11 @@ author reads it; the negative data is left alone.
   limit is not below the line minimum. A body that breaks one gets that group's default values.
 - a recording upload (PUT/POST /api/v1/calls/{id}/recording/) is audio, as its content says
   (it is sniffed; the declared type is not trusted): the file becomes a short WAV.
+- a development review's dates and reviewer (PATCH /api/v1/development-reviews/{id}/, POST
+  …/schedule-half-year/): the due date falls in the review's half-year, a review is held on a day
+  already past, and the reviewer is one of the agent's supervisors, a trainer or a manager — rules
+  on the stored review and its agent: those fields are left out.
+- a library entry's moment (PATCH /api/v1/library-calls/{id}/) lies within its call: 0 s.
 - a batch of calls (POST /api/v1/calls/bulk/) names an agent and a line of business that exist
   (QA_FUZZ_AGENT, QA_FUZZ_LINE: the harness reads them from the API), no call twice, and calls
   that started in the years 2000–2100.
@@ -37,6 +42,8 @@ def _positive(case) -> bool:
 
 RECORDING_PATH = "/api/v1/calls/{id}/recording/"
 BULK_PATH = "/api/v1/calls/bulk/"
+REVIEW_PATHS = ("/api/v1/development-reviews/{id}/", "/api/v1/development-reviews/schedule-half-year/")
+LIBRARY_PATH = "/api/v1/library-calls/{id}/"
 
 
 def _wav() -> bytes:
@@ -63,6 +70,11 @@ def before_call(ctx, case, **kwargs):
         case.body["recording"] = WAV
     elif path == BULK_PATH and isinstance(case.body, list):
         _existing_references(case.body)
+    elif path in REVIEW_PATHS and isinstance(case.body, dict):
+        for name in ("due_on", "held_on", "reviewer"):
+            case.body.pop(name, None)
+    elif path == LIBRARY_PATH and isinstance(case.body, dict) and "time_offset" in case.body:
+        case.body["time_offset"] = 0.0
 
 
 def _existing_references(rows: list) -> None:
