@@ -43,7 +43,7 @@ CONFIG = HERE / "schemathesis.toml"
 ROLES = ("manager", "qa", "agent")
 EXAMPLES = int(os.environ.get("QA_FUZZ_EXAMPLES", "25"))
 # One role's run takes about a minute here; past this, it has hung.
-TIMEOUT = int(os.environ.get("QA_FUZZ_TIMEOUT", "300"))
+TIMEOUT = int(os.environ.get("QA_FUZZ_TIMEOUT", "480"))
 SERVER_START_TIMEOUT = 60
 
 
