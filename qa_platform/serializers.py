@@ -71,15 +71,34 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
 class StrictRegexField(serializers.RegexField):
-    """RegexField, text only (see StrictCharField)."""
+    """RegexField, text only (see StrictCharField); its maximum length holds for the text as
+    sent, before the surrounding spaces are trimmed, as the schema's maxLength says."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A number, and only a number: DRF's FloatField also takes false (0.0) and "1.5", which the
+    schema (a number) says is refused. A form post (the browsable API) may send the number as text."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str):
+            request = self.context.get("request") if hasattr(self, "context") else None
+            if request is None or "json" in (request.content_type or ""):
+                self.fail("invalid")
         return super().to_internal_value(data)
 
 

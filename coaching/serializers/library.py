@@ -12,7 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qa_platform.schema import SINGLE_LINE_REQUIRED
-from qa_platform.serializers import InputSerializer, StrictBooleanField, StrictCharField, StrictRegexField
+from qa_platform.serializers import (
+    InputSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictRegexField,
+)
 from scoring.models import Category, Criterion, Evaluation
 from scoring.selectors import evaluations_visible_to
 
@@ -86,7 +92,7 @@ class LibraryCallSerializer(serializers.ModelSerializer):
 class _EntryFields(InputSerializer):
     title = StrictRegexField(SINGLE_LINE_REQUIRED, max_length=160)
     note = StrictCharField(max_length=5000)
-    time_offset = serializers.FloatField(
+    time_offset = StrictFloatField(
         min_value=0,
         max_value=MAX_OFFSET,
         required=False,
