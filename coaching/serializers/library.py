@@ -43,6 +43,8 @@ class LibraryCallSerializer(serializers.ModelSerializer):
     marked_by = serializers.CharField(source="marked_by.username")
     curated_by = serializers.CharField(source="curated_by.username", allow_null=True, default=None)
     recording_url = serializers.SerializerMethodField(help_text=_("Where to listen (Range supported, listens logged)."))
+    # Blank when the entry names no category (the model allows it): the schema says so too.
+    category = serializers.ChoiceField(choices=Category.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = LibraryCall
