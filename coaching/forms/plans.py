@@ -10,6 +10,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Agent, Team
@@ -44,7 +45,7 @@ class AgentChoiceField(forms.ModelChoiceField):
 
 class EvaluationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        when = timezone.localtime(obj.call.start_time).strftime("%Y-%m-%d")
+        when = date_format(timezone.localtime(obj.call.start_time), "SHORT_DATE_FORMAT")
         return f"{when} · {obj.call.external_id} · {obj.total if obj.total is not None else '–'}"
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qa_platform.links import absolute_url
@@ -46,7 +47,7 @@ def feedback_reminders_send(*, now: dt.datetime | None = None) -> int:
             "call": ev.call.external_id,
             "total": ev.total,
             "agent": ev.agent.name,
-            "due": timezone.localtime(ev.feedback_due_at).strftime("%Y-%m-%d %H:%M"),
+            "due": date_format(timezone.localtime(ev.feedback_due_at), "SHORT_DATETIME_FORMAT"),
             "link": absolute_url(reverse("evaluation-detail", args=[ev.pk])),
         }
         ids.append(ev.pk)

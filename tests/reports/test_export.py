@@ -88,6 +88,30 @@ class ExportContentTests(PerformanceMonth):
         cell = workbook.active["B2"]
         self.assertEqual((cell.value, cell.data_type), ('\'=HYPERLINK("http://x","y")', "s"))
 
+    def test_a_chinese_center_exports_chinese_in_csv_and_xlsx(self):
+        # Chinese names, team and band, and the headers in the person's language, read back
+        # as Excel reads them: the CSV through its BOM, the XLSX cell by cell.
+        from django.utils import translation
+
+        from reports.models import BonusBand
+
+        self.agent.name = "徐桂英"
+        self.agent.save()
+        self.team.name = "上海账务一组"
+        self.team.save()
+        BonusBand.objects.filter(name="Good").update(name="良好")
+        with translation.override("zh-hans"):
+            table = export.bonus_export(MONTH)
+            csv_rows = read_csv(export.to_csv(table))
+            xlsx_rows = read_xlsx(export.to_xlsx(table))
+        for rows in (csv_rows, xlsx_rows):
+            header = rows[0]
+            self.assertIn("工号", header[0])
+            e1 = dict(zip(header, rows[1], strict=True))
+            self.assertEqual(e1[header[1]], "徐桂英")
+            self.assertEqual(e1[header[2]], "上海账务一组")
+            self.assertIn("良好", rows[1])
+
     def test_each_formula_start_is_neutralised(self):
         for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
             self.assertEqual(export.neutralise(text), "'" + text)
