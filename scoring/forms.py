@@ -3,7 +3,7 @@ creating a scorecard (the builder itself saves JSON through the API).
 
 The scorecard's controls (one radio group, comment and time per criterion) are not a Django
 form: their shape comes from the scorecard version, so `answers_from_post` reads them by name
-(`c-<id>`, `c-<id>-comment`, `c-<id>-time`) into the services' `AnswerInput`.
+(`c-<id>`, `c-<id>-comment`, `c-<id>-time`, `c-<id>-cause`) into the services' `AnswerInput`.
 """
 
 from __future__ import annotations
@@ -132,9 +132,11 @@ def answers_from_post(data, version: ScorecardVersion) -> tuple[list[AnswerInput
             raw = (data.get(key) or "").strip()
             comment = (data.get(f"{key}-comment") or "")[:4000]
             raw_time = (data.get(f"{key}-time") or "").strip()
+            raw_cause = (data.get(f"{key}-cause") or "").strip()
             try:
                 value = None if raw in ("", formula.NA) else int(raw)
                 time_offset = float(raw_time) if raw_time else None
+                root_cause = int(raw_cause) if raw_cause else None
                 if time_offset is not None and not (0 <= time_offset <= MAX_OFFSET_SECONDS):
                     raise ValueError  # also refuses inf and nan
             except ValueError:
@@ -147,6 +149,7 @@ def answers_from_post(data, version: ScorecardVersion) -> tuple[list[AnswerInput
                     na=raw == formula.NA,
                     comment=comment,
                     time_offset=time_offset,
+                    root_cause=root_cause,
                 )
             )
     return answers, errors

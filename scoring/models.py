@@ -106,6 +106,7 @@ class ScorecardVersion(models.Model):
                 weight=s.weight,
                 title=s.title,
                 criteria=tuple(c.spec() for c in s.criteria.all()),
+                bonus=s.bonus,
             )
             for s in self.sections.all()
         ]
@@ -118,6 +119,11 @@ class Section(models.Model):
         _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    bonus = models.BooleanField(
+        _("bonus section"),
+        default=False,
+        help_text=_("Its weight adds points on top of the score instead of sharing the 100."),
+    )
 
     history = HistoricalRecords()
 
@@ -148,6 +154,20 @@ class Criterion(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
     allow_na = models.BooleanField(_("N/A allowed"), default=False)
     critical = models.BooleanField(_("critical"), default=False)
+    section_fail = models.BooleanField(
+        _("fails its section"), default=False, help_text=_("Answered no (or 0), the whole section scores 0.")
+    )
+    comment_on_loss = models.BooleanField(_("comment required when points are lost"), default=False)
+    shown_when_criterion = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("shown only when"),
+        help_text=_("An earlier criterion of this version; hidden, this one counts as N/A."),
+    )
+    shown_when_value = models.PositiveSmallIntegerField(_("has the answer"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
@@ -176,7 +196,34 @@ class Criterion(models.Model):
             critical=self.critical,
             allow_na=self.allow_na,
             text=self.text,
+            section_fail=self.section_fail,
+            shown_when=(
+                formula.Condition(self.shown_when_criterion_id, self.shown_when_value)
+                if self.shown_when_criterion_id is not None and self.shown_when_value is not None
+                else None
+            ),
         )
+
+
+class RootCause(models.Model):
+    """Why points were lost, from the scorecard version's list: within the agent's control (their
+    score counts the loss) or not (the process's: the agent score counts it as N/A)."""
+
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.CASCADE, related_name="root_causes")
+    text = models.CharField(_("root cause"), max_length=160)
+    agent_controllable = models.BooleanField(_("within the agent's control"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("root cause")
+        verbose_name_plural = _("root causes")
+        constraints = [models.UniqueConstraint(fields=["version", "text"], name="root_cause_text_unique")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Method(models.TextChoices):
@@ -234,6 +281,8 @@ class Evaluation(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     total = models.DecimalField(_("score"), max_digits=4, decimal_places=1, null=True, blank=True)
     critical_failed = models.BooleanField(_("critical failure"), default=False)
+    # The total with lost points outside the agent's control counted as N/A (DESIGN.md §2).
+    agent_score = models.DecimalField(_("agent score"), max_digits=4, decimal_places=1, null=True, blank=True)
     summary = models.TextField(_("overall comment"), blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -273,9 +322,13 @@ class Evaluation(models.Model):
             models.UniqueConstraint(
                 fields=["call"], condition=Q(kind="regular"), name="evaluation_one_regular_per_call"
             ),
+            # Up to 100 plus the scorecard's bonus weights.
             models.CheckConstraint(
-                condition=Q(total__isnull=True) | Q(total__gte=Decimal("0"), total__lte=Decimal("100")),
-                name="evaluation_total_0_100",
+                condition=Q(total__isnull=True) | Q(total__gte=Decimal("0")), name="evaluation_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(agent_score__isnull=True) | Q(agent_score__gte=Decimal("0")),
+                name="evaluation_agent_score_not_negative",
             ),
         ]
         indexes = [
@@ -318,6 +371,9 @@ class Answer(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     time_offset = models.FloatField(
         _("time in recording (s)"), null=True, blank=True, validators=[MinValueValidator(0.0)]
+    )
+    root_cause = models.ForeignKey(
+        RootCause, on_delete=models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("root cause")
     )
 
     history = HistoricalRecords()

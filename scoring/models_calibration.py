@@ -197,10 +197,10 @@ class CalibrationItem(models.Model):
         verbose_name_plural = _("calibration calls")
         constraints = [
             models.UniqueConstraint(fields=["session", "call"], name="calib_item_one_per_call"),
+            # Up to 100 plus the scorecard's bonus weights.
             models.CheckConstraint(
-                condition=Q(consensus_total__isnull=True)
-                | Q(consensus_total__gte=Decimal("0"), consensus_total__lte=Decimal("100")),
-                name="calib_consensus_total_0_100",
+                condition=Q(consensus_total__isnull=True) | Q(consensus_total__gte=Decimal("0")),
+                name="calib_consensus_total_not_negative",
             ),
         ]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from qa_platform.errors import MissingReference
 
 from .. import formula
-from ..models import Answer, Criterion, Evaluation
+from ..models import Answer, Criterion, Evaluation, RootCause
 
 MAX_OFFSET_SECONDS = 86_400
 
@@ -26,10 +26,11 @@ class AnswerInput:
     na: bool = False
     comment: str = ""
     time_offset: float | None = None
+    root_cause: int | None = None  # a RootCause of the version, kept only on a lost answer
 
 
 def parse_answers(raw: Any) -> list[AnswerInput]:
-    """Answers from a request body: [{criterion, value | "na" | null, comment, time_offset}]."""
+    """Answers from a request body: [{criterion, value | "na" | null, comment, time_offset, root_cause}]."""
     if not isinstance(raw, list):
         raise ValidationError({"answers": _("Send a list of answers.")})
     parsed = []
@@ -39,17 +40,22 @@ def parse_answers(raw: Any) -> list[AnswerInput]:
         value = item.get("value")
         na = value == formula.NA or bool(item.get("na"))
         offset = item.get("time_offset")
+        cause = item.get("root_cause")
         try:
             criterion_id = int(item["criterion"])
             value = None if na or value in (None, "") else int(value)
             offset = None if offset in (None, "") else float(offset)
+            cause = None if cause in (None, "") else int(cause)
         except (TypeError, ValueError, OverflowError):
-            raise ValidationError({f"answers.{i}": _("Criterion, value and time must be numbers.")}) from None
+            raise ValidationError(
+                {f"answers.{i}": _("Criterion, value, time and root cause must be numbers.")}
+            ) from None
         if offset is not None and not (math.isfinite(offset) and 0 <= offset <= MAX_OFFSET_SECONDS):
             raise ValidationError(
                 {f"answers.{i}.time_offset": _("A time in the recording is a number of seconds from 0 to 86400.")}
             )
-        parsed.append(AnswerInput(criterion_id, value, na, str(item.get("comment") or "")[:4000], offset))
+        comment = str(item.get("comment") or "")[:4000]
+        parsed.append(AnswerInput(criterion_id, value, na, comment, offset, cause))
     return parsed
 
 
@@ -57,6 +63,7 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     """Store the answers given (others untouched), each checked against its criterion first;
     errors are keyed `criterion.<id>`."""
     criteria = {c.pk: c for c in Criterion.objects.filter(section__version=evaluation.version_id)}
+    causes = set(RootCause.objects.filter(version=evaluation.version_id).values_list("pk", flat=True))
     errors: dict[str, list[str]] = {}
     missing: dict[str, list[str]] = {}
     for a in answers:
@@ -68,6 +75,10 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
             formula.check_answer(criterion.spec(), formula.NA if a.na else a.value)
         except formula.AnswerError as exc:
             errors.setdefault(f"criterion.{a.criterion_id}", []).append(exc.reason)
+        if a.root_cause is not None and a.root_cause not in causes:
+            errors.setdefault(f"criterion.{a.criterion_id}.root_cause", []).append(
+                _("Not a root cause of this scorecard.")
+            )
     if errors:
         raise ValidationError({**missing, **errors})
     if missing:
@@ -75,7 +86,18 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     existing = {ans.criterion_id: ans for ans in evaluation.answers.all()}
     for a in answers:
         row = existing.get(a.criterion_id) or Answer(evaluation=evaluation, criterion_id=a.criterion_id)
-        wanted = {"value": None if a.na else a.value, "is_na": a.na, "comment": a.comment, "time_offset": a.time_offset}
+        lost = (
+            not a.na
+            and a.value is not None
+            and criteria[a.criterion_id].spec().earned(a.value) < criteria[a.criterion_id].points
+        )
+        wanted = {
+            "value": None if a.na else a.value,
+            "is_na": a.na,
+            "comment": a.comment,
+            "time_offset": a.time_offset,
+            "root_cause_id": a.root_cause if lost else None,  # a cause explains lost points only
+        }
         if row.pk and all(getattr(row, f) == v for f, v in wanted.items()):
             continue  # autosave sends every answer; unchanged rows are not rewritten (nor historied)
         for f, v in wanted.items():
@@ -84,12 +106,45 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
 
 
 def evaluation_score(evaluation: Evaluation) -> formula.ScoreResult:
-    """The formula applied to the evaluation's current answers (prefetch answers and version)."""
+    """The formula applied to the evaluation's current answers (prefetch answers, their root
+    causes and the version): the total, and the agent score excusing lost points whose cause
+    is outside the agent's control."""
     answers = {a.criterion_id: a.formula_value for a in evaluation.answers.all()}
-    return formula.compute(evaluation.version.specs(), answers, critical_zeroes=evaluation.version.critical_zeroes)
+    excused = {
+        a.criterion_id for a in evaluation.answers.all() if a.root_cause_id and not a.root_cause.agent_controllable
+    }
+    return formula.compute(
+        evaluation.version.specs(), answers, critical_zeroes=evaluation.version.critical_zeroes, excused=excused
+    )
 
 
 def score_afresh(evaluation: Evaluation) -> tuple[Evaluation, formula.ScoreResult]:
     """The evaluation read again with its answers and scorecard (after a write), and its score."""
-    fresh = Evaluation.objects.prefetch_related("answers", "version__sections__criteria").get(pk=evaluation.pk)
+    fresh = Evaluation.objects.prefetch_related("answers__root_cause", "version__sections__criteria").get(
+        pk=evaluation.pk
+    )
     return fresh, evaluation_score(fresh)
+
+
+def apply_score(evaluation: Evaluation, result: formula.ScoreResult) -> None:
+    """The figures an evaluation keeps from its score (the caller saves)."""
+    evaluation.total = result.total
+    evaluation.critical_failed = result.critical_failed
+    evaluation.agent_score = result.agent_total
+
+
+def missing_loss_comments(evaluation: Evaluation, result: formula.ScoreResult) -> dict[str, list[str]]:
+    """Criteria that require a comment when points are lost, lost without one (shown ones only;
+    version and answers prefetched)."""
+    required = {c.pk: c for s in evaluation.version.sections.all() for c in s.criteria.all() if c.comment_on_loss}
+    hidden = set(result.hidden)
+    problems = {}
+    for a in evaluation.answers.all():
+        criterion = required.get(a.criterion_id)
+        if criterion is None or a.criterion_id in hidden or a.comment.strip() or a.is_na or a.value is None:
+            continue
+        if criterion.spec().earned(a.value) < criterion.points:
+            problems[f"criterion.{a.criterion_id}"] = [
+                _("'%(t)s' lost points: say why in its comment.") % {"t": criterion.text}
+            ]
+    return problems

@@ -210,7 +210,9 @@ def dispute_reassign_reviewer(*, dispute: Dispute, to, by) -> Dispute:
     if not permissions.can_reassign_reviewer(evaluation, by):
         raise PermissionDenied(permissions.ONLY_MANAGERS_REASSIGN)
     with transaction.atomic():
-        dispute = Dispute.objects.select_for_update(of=("self",)).select_related("evaluation", "review").get(pk=dispute.pk)
+        dispute = (
+            Dispute.objects.select_for_update(of=("self",)).select_related("evaluation", "review").get(pk=dispute.pk)
+        )
         if dispute.status != DisputeStatus.OPEN or dispute.level != 1:
             raise IllegalTransition(_("Only an open first-level dispute is handed to another reviewer."))
         if dispute.review is not None and not dispute.review.is_draft:

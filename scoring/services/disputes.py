@@ -22,7 +22,7 @@ from qa_platform.errors import IllegalTransition
 
 from .. import permissions
 from ..models import SCORED, Dispute, DisputeChange, DisputeStatus, Evaluation, Status
-from .answers import AnswerInput, score_afresh, write_answers
+from .answers import AnswerInput, apply_score, score_afresh, write_answers
 from .dispute_review import dispute_route
 from .evaluations import agent_answers, locked
 
@@ -110,17 +110,19 @@ def _as_input(answer) -> AnswerInput:
         na=answer.is_na,
         comment=answer.comment,
         time_offset=answer.time_offset,
+        root_cause=answer.root_cause_id,
     )
 
 
 def _differs(a: AnswerInput, current) -> bool:
     if current is None:
         return a.value is not None or a.na or bool(a.comment) or a.time_offset is not None
-    return (current.value, current.is_na, current.comment, current.time_offset) != (
+    return (current.value, current.is_na, current.comment, current.time_offset, current.root_cause_id) != (
         None if a.na else a.value,
         a.na,
         a.comment,
         a.time_offset,
+        a.root_cause,
     )
 
 
@@ -158,7 +160,9 @@ def evaluation_resolve_dispute(
         if evaluation.status != Status.DISPUTED:
             raise IllegalTransition(_("Only a disputed evaluation can be resolved."))
         dispute = (
-            evaluation.disputes.select_for_update(of=("self",)).select_related("appeal_of", "review").get(status=DisputeStatus.OPEN)
+            evaluation.disputes.select_for_update(of=("self",))
+            .select_related("appeal_of", "review")
+            .get(status=DisputeStatus.OPEN)
         )
         # Asked again under the lock: a manager may have handed the re-score to someone else.
         refusal = permissions.decide_refusal(evaluation, dispute, by)
@@ -174,7 +178,7 @@ def evaluation_resolve_dispute(
             _adjust(dispute, evaluation, answers)
         evaluation.status = Status.RESOLVED
         evaluation.resolved_at = now
-        evaluation.save(update_fields=["status", "resolved_at", "total", "critical_failed"])
+        evaluation.save(update_fields=["status", "resolved_at", "total", "critical_failed", "agent_score"])
         dispute.status = outcome
         dispute.resolved_by = by
         dispute.resolution = reason
@@ -196,8 +200,7 @@ def _adjust(dispute: Dispute, evaluation: Evaluation, answers: list[AnswerInput]
     fresh, result = score_afresh(evaluation)
     if result.unanswered or result.total is None:
         raise ValidationError({"answers": _("An adjustment leaves every criterion answered.")})
-    evaluation.total = result.total
-    evaluation.critical_failed = result.critical_failed
+    apply_score(evaluation, result)
     after = {a.criterion_id: a for a in fresh.answers.all()}
     DisputeChange.objects.bulk_create(
         [

@@ -15,7 +15,7 @@ from qa_platform.errors import IllegalTransition
 
 from .. import formula, permissions
 from ..models import Evaluation, Kind, Status
-from .answers import AnswerInput, score_afresh, write_answers
+from .answers import AnswerInput, apply_score, missing_loss_comments, score_afresh, write_answers
 from .calibration import require_session_scoring
 
 
@@ -105,9 +105,11 @@ def evaluation_submit(
         if result.total is None:
             all_na = _("At least one criterion must be answered (not all N/A).")
             raise IllegalTransition(all_na, details={"answers": [all_na]})
+        uncommented = missing_loss_comments(fresh, result)
+        if uncommented:
+            raise IllegalTransition(_("Explain each lost point that needs a comment."), details=uncommented)
         now = timezone.now()
-        evaluation.total = result.total
-        evaluation.critical_failed = result.critical_failed
+        apply_score(evaluation, result)
         evaluation.submitted_at = now
         evaluation.status = Status.SUBMITTED
         if evaluation.kind == Kind.REGULAR:

@@ -17,7 +17,7 @@ from monitoring.models import Call
 from qa_platform.errors import IllegalTransition
 
 from .. import formula, selectors
-from ..models import Category, Criterion, Scorecard, ScorecardVersion, Section, VersionStatus
+from ..models import Category, Criterion, RootCause, Scorecard, ScorecardVersion, Section, VersionStatus
 
 NO_SCORECARD = gettext_lazy("No published scorecard applies to this call's line of business.")
 
@@ -40,7 +40,19 @@ def scorecard_create(*, name: str, description: str = "", lines_of_business: Ite
 
 # Points are a small integer column; a bound keeps absurd input a 400 rather than a database error.
 MAX_POINTS = 1000
-CRITERION_FIELDS = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical")
+CRITERION_FIELDS = (
+    "text",
+    "guidance",
+    "kind",
+    "scale_max",
+    "points",
+    "category",
+    "allow_na",
+    "critical",
+    "section_fail",
+    "comment_on_loss",
+)
+MAX_ROOT_CAUSES = 50
 
 
 def _whole(raw, low: int, high: int) -> int | None:
@@ -71,6 +83,8 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
     if not isinstance(sections_in, list):
         return [], {**errors, "sections": [_("Send a list of sections.")]}
     sections: list[dict] = []
+    flat = 0  # the criterion's number in form order, which a condition names
+    kinds: list[tuple[str, int]] = []  # (kind, k) of each criterion so far, in form order
     for i, raw in enumerate(sections_in):
         path = f"sections.{i}"
         if not isinstance(raw, dict):
@@ -105,6 +119,11 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
             category = c.get("category") or Category.OTHER
             if category not in Category.values:
                 err(f"{cpath}.category", _("Unknown category '%(c)s'.") % {"c": category})
+            shown_when = _clean_condition(
+                c.get("shown_when"), flat, kinds, lambda m, p=cpath: err(f"{p}.shown_when", m)
+            )
+            kinds.append((kind, scale_max))
+            flat += 1
             criteria.append(
                 {
                     "text": text[:255],
@@ -115,10 +134,53 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
                     "category": category,
                     "allow_na": bool(c.get("allow_na")),
                     "critical": bool(c.get("critical")),
+                    "section_fail": bool(c.get("section_fail")),
+                    "comment_on_loss": bool(c.get("comment_on_loss")),
+                    "shown_when": shown_when,
                 }
             )
-        sections.append({"title": title[:120], "weight": weight, "criteria": criteria})
+        sections.append({"title": title[:120], "weight": weight, "bonus": bool(raw.get("bonus")), "criteria": criteria})
     return sections, errors
+
+
+def _clean_condition(raw, position: int, kinds: list[tuple[str, int]], err) -> tuple[int, int] | None:
+    """`shown_when` = {criterion: the number (0-based, form order) of an earlier criterion,
+    value: the answer of it that shows this one}, or None. Conditions point backwards."""
+    if raw in (None, "", {}):
+        return None
+    if not isinstance(raw, dict):
+        err(_("Send {criterion, value} or null."))
+        return None
+    index = _whole(raw.get("criterion"), 0, 10_000)
+    if index is None or index >= position:
+        err(_("A condition names an earlier criterion (its number in the form, from 0)."))
+        return None
+    kind, k = kinds[index]
+    value = _whole(raw.get("value"), 0, 1 if kind == formula.YES_NO else k)
+    if value is None:
+        err(_("The answer that shows this criterion is one the earlier criterion can take."))
+        return None
+    return index, value
+
+
+def _clean_root_causes(raw) -> tuple[list[dict], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    if raw in (None, ""):
+        return [], errors
+    if not isinstance(raw, list) or len(raw) > MAX_ROOT_CAUSES:
+        return [], {"root_causes": [_("Send a list of at most %(n)s root causes.") % {"n": MAX_ROOT_CAUSES}]}
+    causes, seen = [], set()
+    for i, c in enumerate(raw):
+        text = str(c.get("text") or "").strip() if isinstance(c, dict) else ""
+        if not text:
+            errors.setdefault(f"root_causes.{i}.text", []).append(_("A root cause needs a text."))
+            continue
+        if text.casefold() in seen:
+            errors.setdefault(f"root_causes.{i}.text", []).append(_("This root cause is listed twice."))
+            continue
+        seen.add(text.casefold())
+        causes.append({"text": text[:160], "agent_controllable": bool(c.get("agent_controllable", True))})
+    return causes, errors
 
 
 def scorecard_draft_save(*, version: ScorecardVersion, structure: dict, by) -> ScorecardVersion:
@@ -130,6 +192,8 @@ def scorecard_draft_save(*, version: ScorecardVersion, structure: dict, by) -> S
             _("Version %(n)s is published: start a new draft to change it.") % {"n": version.number}
         )
     sections, errors = _clean_structure(structure)
+    causes, cause_errors = _clean_root_causes(structure.get("root_causes"))
+    errors.update(cause_errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -140,14 +204,35 @@ def scorecard_draft_save(*, version: ScorecardVersion, structure: dict, by) -> S
         version.notes = str(structure.get("notes", version.notes) or "")
         version.save(update_fields=["critical_zeroes", "notes"])
         version.sections.all().delete()
-        for position, s in enumerate(sections):
-            section = Section.objects.create(version=version, title=s["title"], weight=s["weight"], position=position)
-            bulk_create_with_history(
-                [Criterion(section=section, position=cpos, **c) for cpos, c in enumerate(s["criteria"])],
-                Criterion,
-                default_user=by,
-            )
+        version.root_causes.all().delete()
+        _create_structure(version, sections, by=by)
+        bulk_create_with_history(
+            [RootCause(version=version, position=i, **c) for i, c in enumerate(causes)], RootCause, default_user=by
+        )
     return version
+
+
+def _create_structure(version: ScorecardVersion, sections: list[dict], *, by) -> None:
+    """Sections and criteria in order; each condition then points at the criterion it names
+    (by its number in form order)."""
+    created: list[Criterion] = []
+    conditions: list[tuple[Criterion, tuple[int, int]]] = []
+    for position, s in enumerate(sections):
+        section = Section.objects.create(
+            version=version, title=s["title"], weight=s["weight"], bonus=s.get("bonus", False), position=position
+        )
+        rows = []
+        for cpos, c in enumerate(s["criteria"]):
+            fields = {f: c[f] for f in CRITERION_FIELDS if f in c}
+            rows.append(Criterion(section=section, position=cpos, **fields))
+            if c.get("shown_when"):
+                conditions.append((rows[-1], c["shown_when"]))
+        created += bulk_create_with_history(rows, Criterion, default_user=by)
+    for criterion, (index, value) in conditions:
+        criterion.shown_when_criterion = created[index]
+        criterion.shown_when_value = value
+    if conditions:
+        Criterion.objects.bulk_update([c for c, _ in conditions], ["shown_when_criterion", "shown_when_value"])
 
 
 def scorecard_publish_problems(version: ScorecardVersion) -> list[str]:
@@ -156,15 +241,33 @@ def scorecard_publish_problems(version: ScorecardVersion) -> list[str]:
     sections = list(version.sections.prefetch_related("criteria"))
     if not sections:
         problems.append(_("Add at least one section."))
-    total = sum(s.weight for s in sections)
-    if sections and total != 100:
-        problems.append(_("Section weights add up to %(t)s; they must add up to 100.") % {"t": total})
+    total = sum(s.weight for s in sections if not s.bonus)
+    if sections and all(s.bonus for s in sections):
+        problems.append(_("A bonus section adds to a score: add at least one section that is not a bonus."))
+    elif sections and total != 100:
+        if any(s.bonus for s in sections):
+            message = _("Section weights (bonus sections aside) add up to %(t)s; they must add up to 100.")
+        else:
+            message = _("Section weights add up to %(t)s; they must add up to 100.")
+        problems.append(message % {"t": total})
+    earlier: dict[int, Criterion] = {}
     for s in sections:
         if not s.criteria.all():
             problems.append(_("Section '%(s)s' has no criteria.") % {"s": s.title})
         for c in s.criteria.all():
             if c.points < 1:
                 problems.append(_("'%(c)s' needs points above 0.") % {"c": c.text})
+            if c.shown_when_criterion_id is not None:
+                trigger = earlier.get(c.shown_when_criterion_id)
+                if trigger is None:
+                    problems.append(
+                        _("'%(c)s' is shown depending on a criterion that does not come before it.") % {"c": c.text}
+                    )
+                elif c.shown_when_value is None or c.shown_when_value > trigger.spec().max_value():
+                    problems.append(
+                        _("'%(c)s' is shown on an answer '%(t)s' cannot take.") % {"c": c.text, "t": trigger.text}
+                    )
+            earlier[c.pk] = c
     return problems
 
 
@@ -209,17 +312,35 @@ def scorecard_new_draft(*, scorecard: Scorecard, by) -> ScorecardVersion:
             created_by=by,
             critical_zeroes=source.critical_zeroes if source else True,
         )
-        for s in source.sections.all() if source else []:
-            section = Section.objects.create(version=draft, title=s.title, weight=s.weight, position=s.position)
+        if source:
+            _create_structure(draft, version_structure(source), by=by)
             bulk_create_with_history(
                 [
-                    Criterion(section=section, position=c.position, **{f: getattr(c, f) for f in CRITERION_FIELDS})
-                    for c in s.criteria.all()
+                    RootCause(
+                        version=draft, position=rc.position, text=rc.text, agent_controllable=rc.agent_controllable
+                    )
+                    for rc in source.root_causes.all()
                 ],
-                Criterion,
+                RootCause,
                 default_user=by,
             )
     return draft
+
+
+def version_structure(version: ScorecardVersion) -> list[dict]:
+    """The version's sections as `scorecard_draft_save` takes them, conditions by form number."""
+    number: dict[int, int] = {}
+    sections = []
+    for s in version.sections.all():
+        criteria = []
+        for c in s.criteria.all():
+            condition = None
+            if c.shown_when_criterion_id in number and c.shown_when_value is not None:
+                condition = (number[c.shown_when_criterion_id], c.shown_when_value)
+            number[c.pk] = len(number)
+            criteria.append({**{f: getattr(c, f) for f in CRITERION_FIELDS}, "shown_when": condition})
+        sections.append({"title": s.title, "weight": s.weight, "bonus": s.bonus, "criteria": criteria})
+    return sections
 
 
 def current_version_for_call(call: Call) -> ScorecardVersion:
