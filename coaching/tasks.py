@@ -9,7 +9,7 @@ from celery import shared_task
 
 from .models import TrainingNeedPolicy
 from .selectors.needs import last_complete_week
-from .services import needs, plans, reviews
+from .services import needs, plans, recognition, reviews
 
 
 # Not acks_late: the reminder is claimed with reminded_at in the same transaction, and a run
@@ -36,3 +36,11 @@ def find_training_needs(week: str | None = None, **kwargs) -> int:
 def send_review_reminders(**kwargs) -> int:
     """Daily: e-mail reviewers about reviews and next steps due within a week or overdue (once each)."""
     return reviews.review_reminders_send()
+
+
+@shared_task(name="coaching.award_badges")
+def award_badges(week: str | None = None, **kwargs) -> int:
+    """Monday: the recognition badges earned in the week that just ended (idempotent; nothing while
+    recognition is switched off). `week` is an ISO date in the week, to run another one."""
+    day = dt.date.fromisoformat(week) if week else last_complete_week()
+    return recognition.award_badges(week_start=day - dt.timedelta(days=day.weekday()))

@@ -72,7 +72,7 @@ GROUP_OF = {
 }
 DEFAULT_GROUP = WORK
 # Up to this many entries (the project's Admin and API links included) the menu is one flat row.
-FLAT_UP_TO = 6
+FLAT_UP_TO = 7
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coaching.find_training_needs",
         "schedule": crontab(minute=0, hour=4, day_of_week=1),
     },
+    # Monday 04:30: the recognition badges of the week that just ended (coaching/services/recognition.py).
+    "weekly-badges": {"task": "coaching.award_badges", "schedule": crontab(minute=30, hour=4, day_of_week=1)},
     # Monday 03:30: a proposed calibration session per line of business from last week's calls.
     "weekly-calibration": {
         "task": "scoring.propose_calibration_sessions",

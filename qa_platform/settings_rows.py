@@ -52,3 +52,32 @@ class SettingsRowForm(forms.ModelForm):
             if isinstance(field, forms.FloatField):
                 field.widget.attrs["step"] = "0.01"
             field.widget.attrs.setdefault("class", "num-input")
+
+
+HISTORY_SHOWN = 20
+
+
+def _shown(value):
+    return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+
+
+def settings_row_history(model: type[models.Model], fields, limit: int = HISTORY_SHOWN) -> list[dict]:
+    """The row's latest saves, newest first: who, when, each setting's old → new value
+    (templates/settings_history.html). A bounded number of queries."""
+    records = model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    out = []
+    for record in records[:limit]:
+        previous = record.prev_record if record.history_type == "~" else None
+        delta = record.diff_against(previous, included_fields=list(fields)) if previous else None
+        changes = [
+            {
+                "label": str(model._meta.get_field(c.field).verbose_name),
+                "old": _shown(c.old),
+                "new": _shown(c.new),
+            }
+            for c in (delta.changes if delta else [])
+        ]
+        out.append(
+            {"when": record.history_date, "who": record.history_user, "type": record.history_type, "changes": changes}
+        )
+    return out

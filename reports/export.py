@@ -9,7 +9,8 @@ The page, the API and `manage.py export_bonus` all call these, so the three give
   with it.
 
 Columns: employee id, name, team, month, row type (result or adjustment), adjusted month,
-evaluations counted, QA average, critical failures, each component's 0–100 score, total, band,
+evaluations counted, QA average — headed with the figure it averages, "QA average (agent score)"
+or "QA average (interaction total)" (the center's choice; a closed month's as frozen) — critical failures, each component's 0–100 score, total, band,
 bonus multiplier, and for adjustment rows the QA average, total and multiplier before and after.
 
 Text cells that a spreadsheet would run as a formula — starting with = + - @, a tab or a
@@ -38,7 +39,15 @@ from monitoring.selectors import Period
 
 from .models import MonthClose
 from .selectors.adjustments import AdjustmentLine, adjustments_for
-from .selectors.performance import AgentResult, ComponentSpec, component_columns, current_config, results_for
+from .selectors.performance import (
+    AgentResult,
+    ComponentSpec,
+    component_columns,
+    current_config,
+    month_qa_figure,
+    qa_average_label,
+    results_for,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT, INT, SCORE, MULTIPLIER = "text", "int", "score", "multiplier"
@@ -70,6 +79,7 @@ class BonusExport:
     components: list[ComponentSpec]
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
+    qa_figure: str = ""  # what the QA average column averages (`models.QAFigure`)
 
     @property
     def closed(self) -> bool:
@@ -88,7 +98,7 @@ def component_key(code: str) -> str:
     return f"component.{code}"
 
 
-def columns_for(components: list[ComponentSpec]) -> list[Column]:
+def columns_for(components: list[ComponentSpec], qa_figure: str = "") -> list[Column]:
     return [
         Column("employee_id", _("Employee ID")),
         Column("name", _("Name")),
@@ -97,7 +107,7 @@ def columns_for(components: list[ComponentSpec]) -> list[Column]:
         Column("row_type", _("Row type")),
         Column("adjusted_month", _("Adjusted month")),
         Column("evaluations", _("Evaluations counted"), INT),
-        Column("qa_average", _("QA average"), SCORE),
+        Column("qa_average", qa_average_label(qa_figure) if qa_figure else _("QA average"), SCORE),
         Column("critical_failures", _("Critical failures"), INT),
         *(Column(component_key(c.code), _("%(name)s (score)") % {"name": c.name}, SCORE) for c in components),
         Column("total", _("Performance score"), SCORE),
@@ -153,7 +163,8 @@ def bonus_export(period: Period) -> BonusExport:
     config = current_config()
     close, results = results_for(period, config=config)
     components = component_columns(results, None if close else config)
-    export = BonusExport(period, close, components, columns_for(components))
+    figure = month_qa_figure(results, config)
+    export = BonusExport(period, close, components, columns_for(components, figure), qa_figure=figure)
     export.rows = [_result_row(period, r, components) for r in results]
     export.rows += [_adjustment_row(line) for line in adjustments_for(period, closed=close is not None)]
     return export
@@ -246,6 +257,7 @@ def to_json(export: BonusExport) -> dict:
         "month": export.period.label,
         "closed": close is not None,
         "closed_at": timezone.localtime(close.closed_at).isoformat() if close else None,  # the center's offset
+        "qa_figure": export.qa_figure,
         "components": [{"code": c.code, "name": c.name, "weight": c.weight} for c in export.components],
         "rows": rows,
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.selectors import month_or_none
 
 from .export import FORMATS
-from .models import AppraisalPolicy, ComponentSource
+from .models import AppraisalPolicy, ComponentSource, QAFigure
 from .services.appraisal import EDITABLE as APPRAISAL_POLICY_FIELDS
 from .services.performance import BandInput, band_rules, component_rules
 
@@ -49,6 +49,7 @@ class ComponentForm(forms.Form):
     weight = forms.IntegerField(label=_("Weight (%)"), min_value=0, max_value=100)
     target_seconds = forms.IntegerField(label=_("Target (seconds)"), min_value=1, max_value=86_400, required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
+    qa_figure = forms.ChoiceField(label=_("QA figure"), choices=QAFigure.choices, required=False)
 
     def __init__(self, *args, component=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +58,8 @@ class ComponentForm(forms.Form):
             self.fields[name].widget.attrs.update({"class": "num-input", "inputmode": "numeric"})
         if component is not None and component.source not in (ComponentSource.HANDLE_TIME, ComponentSource.ACW):
             self.fields["target_seconds"].disabled = True
+        if component is not None and component.source != ComponentSource.QA:
+            self.fields["qa_figure"].disabled = True
 
 
 class BaseComponentFormSet(forms.BaseFormSet):
@@ -65,7 +68,13 @@ class BaseComponentFormSet(forms.BaseFormSet):
         kwargs.setdefault(
             "initial",
             [
-                {"id": c.pk, "weight": c.weight, "target_seconds": c.target_seconds, "active": c.active}
+                {
+                    "id": c.pk,
+                    "weight": c.weight,
+                    "target_seconds": c.target_seconds,
+                    "active": c.active,
+                    "qa_figure": c.qa_figure,
+                }
                 for c in self.components
             ],
         )
@@ -77,13 +86,16 @@ class BaseComponentFormSet(forms.BaseFormSet):
         return kwargs
 
     def changes(self) -> dict[int, dict]:
-        """{component id: {weight, target_seconds, active}} for the service."""
+        """{component id: {weight, target_seconds, active, qa_figure}} for the service (the
+        QA figure of QA components only; a QA row posted without one keeps its figure)."""
         out = {}
         for form in self.forms:
             data = form.cleaned_data
             values = {"weight": data["weight"], "active": data["active"]}
             if not form.fields["target_seconds"].disabled:
                 values["target_seconds"] = data.get("target_seconds")
+            if not form.fields["qa_figure"].disabled and data.get("qa_figure"):
+                values["qa_figure"] = data["qa_figure"]
             out[data["id"]] = values
         return out
 
@@ -105,6 +117,7 @@ class BaseComponentFormSet(forms.BaseFormSet):
                     weight=values["weight"],
                     target_seconds=values.get("target_seconds", component.target_seconds),
                     active=values["active"],
+                    qa_figure=values.get("qa_figure", component.qa_figure),
                 )
             )
         errors = component_rules(proposed)

@@ -29,6 +29,16 @@ class ComponentSource(models.TextChoices):
     IMPORTED = "imported", _("Imported from another system (0–100)")
 
 
+class QAFigure(models.TextChoices):
+    """Which of an evaluation's two figures a QA average averages (DESIGN.md §2 "Root cause"):
+    the agent score — lost points whose cause is outside the agent's control count as N/A — or
+    the total, the interaction's quality. An evaluation without an agent score (scored before
+    agent scores existed) counts its total either way."""
+
+    AGENT_SCORE = "agent_score", _("agent score")
+    TOTAL = "total", _("interaction total")
+
+
 class PerformanceComponent(models.Model):
     """One part of the monthly performance score: a 0–100 figure per agent-month times its
     weight. Weights are percentages of the whole score; the active ones must add up to 100."""
@@ -47,6 +57,16 @@ class PerformanceComponent(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    qa_figure = models.CharField(
+        _("QA figure"),
+        max_length=12,
+        choices=QAFigure.choices,
+        default=QAFigure.AGENT_SCORE,
+        help_text=_(
+            "For the QA average: the agent score (losses outside the agent's control count as N/A) or the "
+            "interaction total. The performance score and the HR export use it."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -142,6 +162,8 @@ class AgentMonthResult(models.Model):
     team_name = models.CharField(_("team"), max_length=100)
     evaluations = models.PositiveIntegerField(_("evaluations counted"))
     qa_average = models.DecimalField(_("QA average"), max_digits=4, decimal_places=1, null=True)
+    # The figure `qa_average` averaged; months frozen before the choice existed averaged totals.
+    qa_figure = models.CharField(_("QA figure"), max_length=12, choices=QAFigure.choices, default=QAFigure.TOTAL)
     critical_failures = models.PositiveIntegerField(_("critical failures"))
     components = models.JSONField(_("components"), default=dict)
     total = models.DecimalField(_("performance score"), max_digits=4, decimal_places=1, null=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from monitoring.models import Agent, Team
 from monitoring.selectors import Center
-from qa_platform.menu import NavItem, Panel
+from qa_platform.menu import REPORTS, NavItem, Panel
 from qa_platform.roles import ADMIN, MANAGER, QA, SUPERVISOR, has_role
 
 from . import charts
@@ -21,12 +21,14 @@ from .permissions import (
     can_view_all_appraisals,
     can_view_dashboard,
     can_view_own_appraisal,
+    can_view_root_causes,
     can_view_scope,
     format_scope,
 )
 from .selectors.dashboard import qa_picture
 from .selectors.periods import latest_scored_month, month_or_latest
 from .selectors.qa import Scope
+from .selectors.root_causes import process_problems
 
 
 def _dashboard_order(user) -> int:
@@ -45,6 +47,8 @@ def items(user) -> list[NavItem]:
     out = []
     if can_view_dashboard(user):
         out.append(NavItem("dashboard", _("QA dashboard"), _dashboard_order(user)))
+    if can_view_root_causes(user):
+        out.append(NavItem("root-causes", _("Lost points by root cause"), 96, group=REPORTS))
     out.extend(performance_items(user))
     out.extend(appraisal_items(user))
     if can_list_reports(user):
@@ -94,9 +98,11 @@ def latest_month() -> str | None:
 def page_panels(user, obj, *, month: str | None = None) -> list[Panel]:
     """The QA picture (the month's average with n and interval, the six-month trend, the weakest
     criteria) on the center overview and on an agent's or a team's page, for whoever may see
-    that scope's dashboard."""
+    that scope's dashboard; on the center overview a manager's process problems too."""
+    panels = []
     if isinstance(obj, Center):
         scope = Scope(Scope.CENTER)
+        panels = process_problem_panels(user, month)
     elif isinstance(obj, Agent):
         scope = Scope(Scope.AGENT, obj.pk)
     elif isinstance(obj, Team):
@@ -104,7 +110,7 @@ def page_panels(user, obj, *, month: str | None = None) -> list[Panel]:
     else:
         return []
     if not can_view_scope(user, scope):
-        return []
+        return panels
     period = month_or_latest(month)
     picture = qa_picture(user=user, scope=scope, period=period)
     context = {
@@ -113,4 +119,24 @@ def page_panels(user, obj, *, month: str | None = None) -> list[Panel]:
         "dashboard_url": dashboard_url(scope, period.label),
         "chart_id": f"qa-picture-{scope.kind}-{scope.pk}",
     }
-    return [Panel("reports/dashboard_panel.html", context, 10)]
+    return [Panel("reports/dashboard_panel.html", context, 10), *panels]
+
+
+def process_problem_panels(user, month: str | None) -> list[Panel]:
+    """The manager's "Process problems this month" on the center overview: the month's causes
+    flagged as process problems (`selectors.root_causes`), each linking to the root-cause report
+    of its line or team. One query."""
+    if not has_role(user, MANAGER, ADMIN):
+        return []
+    period = month_or_latest(month)
+    flags = process_problems(user=user, period=period)
+    url = reverse("root-causes")
+    rows = [
+        {
+            "flag": flag,
+            "url": f"{url}?{urlencode({'month': period.label, flag.group.kind: flag.group.pk})}",
+        }
+        for flag in flags
+    ]
+    context = {"period": period, "rows": rows, "url": f"{url}?{urlencode({'month': period.label})}"}
+    return [Panel("reports/process_problems_panel.html", context, 12)]

@@ -248,3 +248,22 @@ def require_appraisal_of(user, subject_id: int) -> None:
 
 def can_edit_appraisal_policy(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and has_role(user, *APPRAISAL_POLICY_ROLES))
+
+
+# --- lost points by root cause (/reports/root-causes/) -------------------------------------------
+# The dashboard's readers, scoped as it is (`reach`): a supervisor their teams; agents and HR none.
+ROOT_CAUSE_ROLES = DASHBOARD_ROLES
+
+
+def can_view_root_causes(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and has_role(user, *ROOT_CAUSE_ROLES))
+
+
+def lines_visible_to(user):
+    """The lines of business `user` may filter the reports by (a supervisor: their teams' lines)."""
+    return _lines(user)
+
+
+def teams_visible_to(user):
+    """The teams `user` may filter the reports by (a supervisor: their own)."""
+    return _teams(user)

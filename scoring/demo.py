@@ -37,6 +37,7 @@ from .models import (
     Evaluation,
     Kind,
     Method,
+    RootCause,
     Scorecard,
     ScorecardVersion,
     Status,
@@ -78,6 +79,11 @@ def seed_scoring(
     calls_by_agent_week = _eligible_calls(org)
     evaluators = _evaluators(org)
     specs = {v.pk: _specs(v) for v in (v1, v2)}
+    # Root causes on some lost answers, from their own random stream so the rest of the demo
+    # draws exactly what it drew before they existed.
+    cause_rng = random.Random(f"root-causes:{org.weeks[0]}:{len(org.agents)}")
+    causes = {v.pk: list(RootCause.objects.filter(version=v)) for v in (v1, v2)}
+    causes_for: dict[int, dict[int, RootCause]] = {}  # call id → {criterion id: cause}
 
     now = timezone.now()
     evaluations: list[Evaluation] = []
@@ -109,10 +115,12 @@ def seed_scoring(
             for call in rng.sample(pool, picked):
                 role, evaluator = _pick_evaluator(rng, agent, evaluators, org)
                 values = _answers(rng, skill, specs[version.pk], call["seconds"], texts)
+                blamed = causes_for[call["id"]] = _root_causes(cause_rng, specs[version.pk], values, causes[version.pk])
                 score = formula.compute(
                     specs[version.pk],
                     {cid: v for cid, v, _c, _o in values},
                     critical_zeroes=version.critical_zeroes,
+                    excused={cid for cid, cause in blamed.items() if not cause.agent_controllable},
                 )
                 ev = _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, org)
                 assignments.append((ev, _random_assignment(call, ev, week, probability, sampled_at[week])))
@@ -142,6 +150,7 @@ def seed_scoring(
             is_na=value == formula.NA,
             comment=comment,
             time_offset=offset,
+            root_cause=causes_for.get(ev.call_id, {}).get(cid),
         )
         for ev, values in zip(evaluations, answers_for, strict=True)
         for cid, value, comment, offset in values
@@ -196,6 +205,27 @@ def _pick_evaluator(rng: random.Random, agent, evaluators, org: DemoOrg):
     if draw < EVALUATOR_SPLIT[0][1] + EVALUATOR_SPLIT[1][1]:
         return roles.SUPERVISOR, rng.choice(org.team_supervisors[agent.team_id])
     return roles.TRAINER, rng.choice(evaluators[roles.TRAINER])
+
+
+CAUSE_GIVEN_SHARE = 0.5  # of lost answers, the evaluator names a root cause for half
+PROCESS_CAUSE_SHARE = 0.3  # and three in ten of those are the process's
+
+
+def _root_causes(rng: random.Random, specs, values, causes) -> dict[int, RootCause]:
+    """Some lost answers' root causes, as evaluators give them: {criterion id: cause}."""
+    if not causes:
+        return {}
+    criteria = {c.id: c for s in specs for c in s.criteria}
+    agents = [c for c in causes if c.agent_controllable]
+    process = [c for c in causes if not c.agent_controllable]
+    blamed = {}
+    for cid, value, _comment, _offset in values:
+        if value == formula.NA or criteria[cid].earned(value) >= criteria[cid].points:
+            continue
+        if rng.random() < CAUSE_GIVEN_SHARE:
+            pool = process if process and rng.random() < PROCESS_CAUSE_SHARE else agents or process
+            blamed[cid] = rng.choice(pool)
+    return blamed
 
 
 def _answers(rng: random.Random, skill: float, specs, seconds: float, texts=demo_texts) -> list[tuple]:
@@ -263,6 +293,7 @@ def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_we
         status=status,
         total=score.total,
         agent_score=score.agent_total,
+        agent_critical_failed=score.agent_result.critical_failed,
         critical_failed=score.critical_failed,
         summary=rng.choice(demo_texts.for_org(org).SUMMARIES),
         started_at=started,
@@ -345,6 +376,7 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
             status=Status.SUBMITTED,
             total=score.total,
             agent_score=score.agent_total,
+        agent_critical_failed=score.agent_result.critical_failed,
             critical_failed=score.critical_failed,
             summary=texts.SELF_SUMMARY,
             started_at=target.submitted_at - dt.timedelta(hours=2),

@@ -14,7 +14,7 @@ import datetime as dt
 from monitoring.demo import DemoOrg
 from monitoring.demo_zh import is_zh
 
-from . import demo_history, demo_scorecard_zh, services
+from . import demo_history, demo_scorecard_zh, demo_texts, services
 from .demo_history import local_time
 from .models import Criterion, Scorecard, ScorecardVersion, Section
 
@@ -180,7 +180,8 @@ def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[Scoreca
         lambda: services.scorecard_create(name=name, description=description, by=manager),
     )
     v1 = scorecard.versions.get()
-    structure = _structure(v1_sections)
+    causes = [{"text": t, "agent_controllable": mine} for t, mine in demo_texts.for_org(org).ROOT_CAUSES]
+    structure = {**_structure(v1_sections), "root_causes": causes}
     step(
         created + dt.timedelta(days=3),
         lambda: services.scorecard_draft_save(version=v1, structure=structure, by=manager),
@@ -191,7 +192,7 @@ def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[Scoreca
         if title == v2_extra[0]:
             criteria.append(v2_extra[1])
     v2 = step(v2_created, lambda: services.scorecard_new_draft(scorecard=scorecard, by=manager))
-    structure = _structure(sections)
+    structure = {**_structure(sections), "root_causes": causes}
     structure["notes"] = v2_notes
     step(
         v2_published - dt.timedelta(days=3),

@@ -31,6 +31,16 @@ COMMENTS_LOW = [
     "Check the knowledge base article on this next time.",
 ]
 COMMENTS_HIGH = ["Nicely done.", "Great empathy here.", "很好，保持！", "Textbook handling."]
+# The scorecard's root causes: (text, within the agent's control). The process's causes are the
+# ones call centers name most: systems, stale knowledge, routing and policy.
+ROOT_CAUSES = [
+    ("Did not follow the procedure", True),
+    ("Knowledge gap", True),
+    ("Manner or attitude", True),
+    ("System down or slow", False),
+    ("Knowledge base out of date", False),
+    ("Call dropped or misrouted", False),
+]
 SUMMARIES = [
     "Solid call overall; focus on the points marked.",
     "Good rapport with the customer.",

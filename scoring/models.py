@@ -283,6 +283,9 @@ class Evaluation(models.Model):
     critical_failed = models.BooleanField(_("critical failure"), default=False)
     # The total with lost points outside the agent's control counted as N/A (DESIGN.md §2).
     agent_score = models.DecimalField(_("agent score"), max_digits=4, decimal_places=1, null=True, blank=True)
+    # A critical failure the agent answers for (one put down to the process does not count);
+    # null on evaluations scored before root causes existed: read `critical_failed` then.
+    agent_critical_failed = models.BooleanField(_("critical failure of the agent's"), null=True, blank=True)
     summary = models.TextField(_("overall comment"), blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -65,6 +65,23 @@ class CriterionRow:
     earned: str = ""
     counterpart: str | None = None  # the other evaluation's answer (self vs. auditor)
     error: list[str] = field(default_factory=list)
+    hidden: bool = False  # a conditional criterion its condition does not show (counts as N/A)
+    lost: bool = False  # answered, and earned less than its points
+    condition_label: str = ""  # "Only when 'A hold was needed' is Yes"
+    cause_groups: list[tuple[str, list]] = field(default_factory=list)  # the version's root causes
+
+    @property
+    def root_cause(self):
+        """The answer's root cause (kept on a lost answer only)."""
+        return getattr(self.answer, "root_cause", None) if self.answer is not None and self.lost else None
+
+    @property
+    def root_cause_id(self) -> int | None:
+        return getattr(self.answer, "root_cause_id", None) if self.answer is not None and self.lost else None
+
+    @property
+    def comment_required(self) -> bool:
+        return self.criterion.comment_on_loss and self.lost and not self.hidden
 
     @property
     def comment(self) -> str:
@@ -95,6 +112,33 @@ def criterion_options(criterion) -> list[tuple[str, str]]:
     return options
 
 
+def root_cause_groups(version) -> list[tuple[str, list]]:
+    """The version's root causes (prefetched) for a select: the agent's, then the process's."""
+    causes = list(version.root_causes.all())
+    groups = [
+        (_("Within the agent's control"), [c for c in causes if c.agent_controllable]),
+        (_("Outside the agent's control (process)"), [c for c in causes if not c.agent_controllable]),
+    ]
+    return [(label, items) for label, items in groups if items]
+
+
+def _formula_value(answer):
+    if answer is None:
+        return None
+    return formula.NA if answer.is_na else answer.value
+
+
+def condition_label(criterion, trigger) -> str:
+    """'Only when "A hold was needed" is Yes' for a conditional criterion (trigger: its criterion)."""
+    if trigger is None:
+        return ""
+    if trigger.kind == formula.YES_NO:
+        answer = _("Yes") if criterion.shown_when_value else _("No")
+    else:
+        answer = str(criterion.shown_when_value)
+    return _("Only when '%(criterion)s' is %(answer)s") % {"criterion": trigger.text, "answer": answer}
+
+
 def scorecard_rows(
     evaluation: Evaluation,
     *,
@@ -103,29 +147,46 @@ def scorecard_rows(
     errors: dict[str, list[str]] | None = None,
 ) -> list[SectionRow]:
     """The version's sections and criteria with each criterion's answer, built from the
-    prefetched data (selectors.with_scorecard) so templates run no query per criterion."""
+    prefetched data (selectors.with_scorecard) so templates run no query per criterion. A
+    conditional criterion its condition does not show is `hidden` (it counts as N/A)."""
     if answers is None:
         answers = {a.criterion_id: a for a in evaluation.answers.all()}
     other = {a.criterion_id: a for a in counterpart.answers.all()} if counterpart else {}
     errors = errors or {}
+    version = evaluation.version
+    sections = list(version.sections.all())
+    visible = formula.shown(
+        [formula.SectionSpec(s.pk, s.weight, tuple(c.spec() for c in s.criteria.all())) for s in sections],
+        {cid: _formula_value(a) for cid, a in answers.items()},
+    )
+    by_id = {c.pk: c for s in sections for c in s.criteria.all()}
+    groups = root_cause_groups(version)
     rows = []
-    for section in evaluation.version.sections.all():
+    for section in sections:
         criteria = []
         for c in section.criteria.all():
             answer = answers.get(c.pk)
+            hidden = c.pk not in visible
             earned = ""
+            lost = False
             if answer is not None and not answer.is_na and answer.value is not None:
-                earned = points_label(c.spec().earned(answer.value))
+                earned_points = c.spec().earned(answer.value)
+                earned = points_label(earned_points)
+                lost = earned_points < c.points
             criteria.append(
                 CriterionRow(
                     criterion=c,
                     answer=answer,
                     options=criterion_options(c),
                     selected=answer_key(answer),
-                    value_label=value_label(c, answer),
-                    earned=earned,
+                    value_label=_("hidden: counts as N/A") if hidden else value_label(c, answer),
+                    earned="" if hidden else earned,
                     counterpart=value_label(c, other.get(c.pk)) if counterpart else None,
                     error=errors.get(f"criterion.{c.pk}", []),
+                    hidden=hidden,
+                    lost=lost and not hidden,
+                    condition_label=condition_label(c, by_id.get(c.shown_when_criterion_id)),
+                    cause_groups=groups,
                 )
             )
         rows.append(SectionRow(section=section, criteria=criteria))
@@ -139,11 +200,16 @@ def scorecard_structure(evaluation: Evaluation, *, mode: str) -> dict:
     structure = {
         "evaluation": evaluation.pk,
         "criticalZeroes": version.critical_zeroes,
+        "rootCauses": [
+            {"id": rc.pk, "text": rc.text, "agentControllable": rc.agent_controllable}
+            for rc in version.root_causes.all()
+        ],
         "sections": [
             {
                 "id": s.pk,
                 "title": s.title,
                 "weight": s.weight,
+                "bonus": s.bonus,
                 "criteria": [
                     {
                         "id": c.pk,
@@ -153,6 +219,13 @@ def scorecard_structure(evaluation: Evaluation, *, mode: str) -> dict:
                         "scaleMax": c.scale_max if c.kind == formula.SCALE else 1,
                         "critical": c.critical,
                         "allowNa": c.allow_na,
+                        "sectionFail": c.section_fail,
+                        "commentOnLoss": c.comment_on_loss,
+                        "shownWhen": (
+                            {"criterion": c.shown_when_criterion_id, "value": c.shown_when_value}
+                            if c.shown_when_criterion_id is not None and c.shown_when_value is not None
+                            else None
+                        ),
                     }
                     for c in s.criteria.all()
                 ],
@@ -192,6 +265,13 @@ def js_strings() -> dict[str, str]:
         "noPlayer": _("There is no recording to mark."),
         "leave": _("Your last changes are not saved yet."),
         "changed": _("changed (was %(was)s)"),
+        "commentRequired": _("'%(criterion)s' lost points: say why in its comment."),
+        "hiddenNote": _("%(n)s criteria hidden by their condition: they count as N/A."),
+        "failedNote": _("'%(section)s' scores 0: '%(criterion)s' fails its section."),
+        "bonusNote": _("Bonus: +%(points)s points on top (the total is capped at %(cap)s)."),
+        "bonusZeroed": _("Bonus: none, the critical failure zeroes it with the total."),
+        "excusedNote": _("Not the agent's: %(items)s — the agent score counts it as N/A."),
+        "sectionFailed": _("0 % — failed"),
     }
 
 
@@ -216,15 +296,64 @@ def can_hear(user, evaluation: Evaluation) -> bool:
 
 
 def why_sections(score: dict, criteria: dict) -> list[dict]:
-    """The explain block's sections with the texts of their N/A criteria and the weight dropped."""
+    """The explain block's sections with the texts of their N/A criteria (hidden ones included:
+    they count as N/A), the weight dropped, and the section-fail criteria that zeroed them."""
     return [
         {
             **s,
-            "na_texts": [criteria[cid].text for cid in s["na_criteria"] if cid in criteria],
-            "dropped_weight": 0 if s["counted"] else s["weight"],
+            "na_texts": [criteria[cid].text for cid in [*s["na_criteria"], *s["hidden"]] if cid in criteria],
+            "dropped_weight": 0 if s["counted"] or s["bonus"] else s["weight"],
+            "failed_texts": [criteria[cid].text for cid in s["failed_by"] if cid in criteria],
         }
         for s in score["sections"]
     ]
+
+
+def why_extensions(evaluation: Evaluation, score: dict, rows: list[SectionRow]) -> dict:
+    """What the extensions did to this score, in words for the evaluation page: the criteria
+    hidden by their condition, the sections a section-fail criterion zeroed, the bonus, and the
+    lost points excused from the agent score (with their root cause)."""
+    items = {item.criterion.pk: item for row in rows for item in row.criteria}
+    hidden = [
+        {"text": items[cid].criterion.text, "condition": items[cid].condition_label}
+        for cid in score["hidden"]
+        if cid in items
+    ]
+    failed = [
+        {"section": s["title"], "criteria": [items[cid].criterion.text for cid in s["failed_by"] if cid in items]}
+        for s in score["sections"]
+        if s["failed_by"]
+    ]
+    bonus = [
+        {"title": s["title"], "weight": s["weight"], "percent": s["percent"], "counted": s["counted"]}
+        for s in score["sections"]
+        if s["bonus"]
+    ]
+    excused = []
+    for cid in score["excused"]:
+        item = items.get(cid)
+        if item is None:
+            continue
+        lost = item.criterion.points - item.criterion.spec().earned(item.answer.value)
+        excused.append(
+            {"text": item.criterion.text, "cause": item.root_cause, "lost_points": points_label(Fraction(lost))}
+        )
+    if evaluation.is_draft:
+        total, agent_score = score["total"], score["agent_total"]
+    else:  # the figures kept at submission (an evaluation from before agent scores: its total)
+        total = evaluation.total
+        agent_score = evaluation.total if evaluation.agent_score is None else evaluation.agent_score
+    return {
+        "total": total,
+        "agent_score": agent_score,
+        "agent_differs": agent_score != total,
+        "hidden": hidden,
+        "failed": failed,
+        "bonus": bonus,
+        "bonus_points": score["bonus_points"],
+        "cap": score["cap"],
+        "excused": excused,
+    }
 
 
 def evaluation_history(evaluation: Evaluation) -> list[dict]:

@@ -96,7 +96,8 @@ def with_scorecard(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     ).prefetch_related(
         Prefetch("version__sections", queryset=Section.objects.order_by("position", "pk")),
         Prefetch("version__sections__criteria", queryset=Criterion.objects.order_by("position", "pk")),
-        Prefetch("answers", queryset=Answer.objects.all()),
+        Prefetch("answers", queryset=Answer.objects.select_related("root_cause")),
+        "version__root_causes",
         "disputes__raised_by",
         "disputes__resolved_by",
         "disputes__criterion_changes",
@@ -249,6 +250,7 @@ def versions_with_structure() -> QuerySet[ScorecardVersion]:
     return ScorecardVersion.objects.select_related("scorecard", "published_by", "created_by").prefetch_related(
         Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
         Prefetch("sections__criteria", queryset=Criterion.objects.order_by("position", "pk")),
+        "root_causes",
     )
 
 

@@ -17,7 +17,14 @@ class MenuTests(Personas):
     def test_each_role_sees_its_own_pages_in_order(self):
         self.assertEqual(
             menu(self.agent_user),
-            ["evaluation-list", "performance-detail", "agent-detail", "report-list", "coaching-my-plans"],
+            [
+                "evaluation-list",
+                "performance-detail",
+                "agent-detail",
+                "report-list",
+                "coaching-my-plans",
+                "coaching-recognition-mine",
+            ],
         )
         # HR sees that development reviews happened (never what they say).
         self.assertEqual(menu(self.hr), ["hr-export", "agent-list", "coaching-review-list"])
@@ -32,6 +39,7 @@ class MenuTests(Personas):
                 "dispute-list",
                 "team-list",
                 "performance-list",
+                "root-causes",
                 "appraisal-me",
                 "agent-list",
                 "report-list",
@@ -43,6 +51,7 @@ class MenuTests(Personas):
                 "coaching-training-list",
                 "coaching-library",
                 "coaching-report",
+                "coaching-recognition-board",
             ],
         )
         self.assertEqual(
@@ -55,6 +64,7 @@ class MenuTests(Personas):
                 "evaluation-list",
                 "team-list",
                 "performance-list",
+                "root-causes",
                 "appraisal-me",
                 "agent-list",
                 "report-list",
@@ -66,6 +76,7 @@ class MenuTests(Personas):
                 "coaching-library",
                 "coaching-review-list",
                 "coaching-report",
+                "coaching-recognition-board",
             ],
         )
         self.assertEqual(
@@ -85,7 +96,9 @@ class MenuTests(Personas):
     def test_an_agent_only_account_gets_my_evaluations_and_my_calls(self):
         labels = [item.label for item in items_for(self.agent_user)]
         # Their training sessions, reviews and the call library are reached from "My coaching".
-        self.assertEqual(labels, ["My evaluations", "My performance", "My calls", "Reports", "My coaching"])
+        self.assertEqual(
+            labels, ["My evaluations", "My performance", "My calls", "Reports", "My coaching", "My recognition"]
+        )
 
     def test_the_page_renders_the_menu(self):
         self.client.force_login(self.hr)

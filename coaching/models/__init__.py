@@ -22,21 +22,26 @@ from .plans import (
     PlanStatus,
     SessionKind,
 )
+from .recognition import BadgeAward, BadgeKind, Kudos, RecognitionPolicy
 from .reviews import DevelopmentReview, ReviewStatus, ReviewStep
 
 __all__ = [
     "ACTIVE_PLAN_STATUSES",
+    "BadgeAward",
+    "BadgeKind",
     "CoachingGoal",
     "CoachingPlan",
     "CoachingSession",
     "DevelopmentReview",
     "GoalScope",
     "GroupKind",
+    "Kudos",
     "LibraryCall",
     "LibraryKind",
     "NeedDimension",
     "NeedStatus",
     "PlanStatus",
+    "RecognitionPolicy",
     "ReviewStatus",
     "ReviewStep",
     "SessionKind",

@@ -3,9 +3,9 @@ each asking the area's rules in coaching/permissions/."""
 
 from __future__ import annotations
 
-from . import library, needs, overview, plans, reviews
+from . import library, needs, overview, plans, recognition, reviews
 
-AREAS = (overview, plans, needs, library, reviews)
+AREAS = (overview, plans, needs, library, reviews, recognition)
 
 
 def items(user) -> list:

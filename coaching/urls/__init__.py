@@ -1,11 +1,12 @@
 """The coaching app's pages, one module per area."""
 
-from . import library, needs, overview, plans, reviews
+from . import library, needs, overview, plans, recognition, reviews
 
 urlpatterns = [
     *plans.urlpatterns,
     *needs.urlpatterns,
     *library.urlpatterns,
     *reviews.urlpatterns,
+    *recognition.urlpatterns,
     *overview.urlpatterns,
 ]

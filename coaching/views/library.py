@@ -22,6 +22,7 @@ from qa_platform.permissions import role_required
 from scoring.selectors import evaluations_visible_to
 
 from ..forms.library import EntryForm, LibraryFilterForm
+from ..navigation.recognition import library_kudos
 from ..permissions.library import (
     LIBRARY_ROLES,
     MARKER_ROLES,
@@ -99,7 +100,8 @@ def _detail_context(request, entry) -> dict:
 @role_required(*LIBRARY_ROLES)
 def library_detail(request, pk: int):
     entry = selectors.entry_for(request.user, pk)
-    return render(request, "coaching/library/detail.html", _detail_context(request, entry))
+    context = {**_detail_context(request, entry), "kudos_panel": library_kudos(request.user, entry)}
+    return render(request, "coaching/library/detail.html", context)
 
 
 @require_GET

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
+from qa_platform.settings_rows import settings_row_history
 
 from ..forms.needs import NeedFilter, NeedPolicyForm, TrainingSessionForm
 from ..models import NeedStatus, TrainingNeed, TrainingNeedPolicy, TrainingSessionStatus
@@ -36,30 +37,9 @@ PAGE_SIZE = 50
 HISTORY_SHOWN = 20
 
 
-def _shown(value):
-    return (_("yes") if value else _("no")) if isinstance(value, bool) else value
-
-
 def policy_history(limit: int = HISTORY_SHOWN) -> list[dict]:
-    """The thresholds' latest saves, newest first: who, when, each setting's old → new value
-    (templates/settings_history.html). A bounded number of queries."""
-    records = TrainingNeedPolicy.history.select_related("history_user").order_by("-history_date", "-history_id")
-    out = []
-    for record in records[:limit]:
-        previous = record.prev_record if record.history_type == "~" else None
-        delta = record.diff_against(previous, included_fields=list(POLICY_FIELDS)) if previous else None
-        changes = [
-            {
-                "label": str(TrainingNeedPolicy._meta.get_field(c.field).verbose_name),
-                "old": _shown(c.old),
-                "new": _shown(c.new),
-            }
-            for c in (delta.changes if delta else [])
-        ]
-        out.append(
-            {"when": record.history_date, "who": record.history_user, "type": record.history_type, "changes": changes}
-        )
-    return out
+    """The settings' latest saves, newest first (qa_platform.settings_rows)."""
+    return settings_row_history(TrainingNeedPolicy, POLICY_FIELDS, limit)
 
 
 def plan_create_url(need: TrainingNeed) -> str | None:

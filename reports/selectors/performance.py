@@ -5,8 +5,12 @@ The formula (pure functions, no ORM: `component_score`, `performance`, `band_for
 ------------------------------------------------------------------------------------
 Each active component gives a 0–100 score for the agent-month:
 
-- QA average: the mean total of the month's regular scored evaluations (the QA figures of
-  `selectors.qa`: calls started in the month, submitted onwards, no calibration or self-scores).
+- QA average: the mean of the month's regular scored evaluations (the QA figures of
+  `selectors.qa`: calls started in the month, submitted onwards, no calibration or self-scores)
+  — of their agent scores by default, or of their totals: the center's choice, `qa_figure` on
+  the QA component (`QAFigure`; `Config.qa_figure`). An evaluation without an agent score
+  (scored before agent scores existed) counts its total. The HR export's QA average column is
+  the same figure, and its heading says which.
 - CSAT: the mean survey answer m (1–5) of the agent's calls, scored (m − 1) / 4 × 100.
 - Handle time and after-call work: the average seconds a of the agent's calls against the
   component's target T: 100 at or under T, falling linearly to 0 at 2T — 100 × (2T − a) / T.
@@ -52,8 +56,17 @@ from monitoring.models import Agent, Call
 from monitoring.selectors import Period, led_team_ids
 from qa_platform.roles import CENTER_WIDE_ROLES, SUPERVISOR, user_roles
 
-from ..models import AgentMonthResult, BonusBand, ComponentSource, ComponentValue, MonthClose, PerformanceComponent
+from ..models import (
+    AgentMonthResult,
+    BonusBand,
+    ComponentSource,
+    ComponentValue,
+    MonthClose,
+    PerformanceComponent,
+    QAFigure,
+)
 from .qa import Scope, calls_in, evaluations_in
+from .qa_figure import critical_failure_q, qa_average_label, qa_figure_expression, qa_figure_of
 
 # The history reason of a record that only states how a row stood before history was kept.
 BASELINE = "baseline"
@@ -100,6 +113,7 @@ class Config:
 
     components: tuple[ComponentSpec, ...]
     bands: tuple[BandSpec, ...]
+    qa_figure: str = QAFigure.AGENT_SCORE  # what the QA average averages
 
     @property
     def imported_codes(self) -> list[str]:
@@ -107,6 +121,7 @@ class Config:
 
 
 def _config(components: Iterable, bands: Iterable) -> Config:
+    components = list(components)
     specs = sorted(
         (
             ComponentSpec(c.code, c.name, c.source, c.weight, c.target_seconds, c.position)
@@ -120,7 +135,7 @@ def _config(components: Iterable, bands: Iterable) -> Config:
         key=lambda b: b.min_score,
         reverse=True,
     )
-    return Config(tuple(specs), tuple(band_specs))
+    return Config(tuple(specs), tuple(band_specs), qa_figure_of(components))
 
 
 def current_config() -> Config:
@@ -238,7 +253,8 @@ def _exact(figures: AgentFigures, spec: ComponentSpec) -> tuple[Fraction | None,
     f = figures
     if spec.source == ComponentSource.QA:
         raw = Fraction(f.qa_sum) / f.evaluations if f.evaluations else None
-        return raw, f.evaluations, raw
+        # A bonus section may lift an evaluation above 100; the component's score stays 0–100.
+        return raw, f.evaluations, None if raw is None else min(raw, Fraction(100))
     if spec.source == ComponentSource.CSAT:
         raw = Fraction(f.csat_sum, f.surveyed) if f.surveyed else None
         return raw, f.surveyed, None if raw is None else csat_score(raw)
@@ -331,6 +347,11 @@ class AgentResult:
     qa_average: Decimal | None  # rounded to one decimal
     critical_failures: int
     performance: Performance
+    qa_figure: str = QAFigure.AGENT_SCORE  # what `qa_average` (and the QA component) averaged
+
+    @property
+    def qa_average_label(self) -> str:
+        return qa_average_label(self.qa_figure)
 
     @property
     def total(self) -> Decimal | None:
@@ -358,7 +379,8 @@ def month_agents(period: Period, *, agent_ids: Iterable[int] | None = None) -> l
 
 
 def month_figures(period: Period, *, config: Config, agent_ids: Iterable[int] | None = None) -> dict[int, AgentFigures]:
-    """{agent id: AgentFigures} for the month: three GROUP BY agent queries."""
+    """{agent id: AgentFigures} for the month: three GROUP BY agent queries. `qa_sum` sums the
+    config's QA figure (`qa_figure_expression`)."""
     evaluations = evaluations_in(Scope(Scope.CENTER), start=period.start, end=period.end)
     calls = calls_in(Scope(Scope.CENTER), start=period.start, end=period.end)
     values = ComponentValue.objects.filter(month=first_day(period), component__code__in=config.imported_codes)
@@ -369,7 +391,11 @@ def month_figures(period: Period, *, config: Config, agent_ids: Iterable[int] | 
     for row in (
         evaluations.order_by()
         .values("agent_id")
-        .annotate(n=Count("pk"), total=Sum("total"), critical=Count("pk", filter=Q(critical_failed=True)))
+        .annotate(
+            n=Count("pk"),
+            total=Sum(qa_figure_expression(config.qa_figure)),
+            critical=Count("pk", filter=critical_failure_q(config.qa_figure)),
+        )
     ):
         rows.setdefault(row["agent_id"], {}).update(
             evaluations=row["n"],
@@ -410,6 +436,7 @@ def result_of(agent: Agent, figures: AgentFigures, config: Config) -> AgentResul
         qa_average=figures.qa_average,
         critical_failures=figures.critical_failures,
         performance=performance(config, figures),
+        qa_figure=config.qa_figure,
     )
 
 
@@ -483,6 +510,7 @@ def frozen_result(row: AgentMonthResult) -> AgentResult:
         qa_average=row.qa_average,
         critical_failures=row.critical_failures,
         performance=Performance(_components_from_json(row.components), row.total, row.band, row.multiplier),
+        qa_figure=row.qa_figure,
     )
 
 
@@ -509,6 +537,12 @@ def results_for(
     return None, month_results(period, agent_ids=agent_ids, config=config)
 
 
+def month_qa_figure(results: list[AgentResult], config: Config) -> str:
+    """The QA figure of a month's results (a closed month: the one it was frozen with), else the
+    config's."""
+    return results[0].qa_figure if results else config.qa_figure
+
+
 def component_columns(results: Iterable[AgentResult], config: Config | None = None) -> list[ComponentSpec]:
     """The components a month's table has a column for: those of its results (a closed month
     keeps the components it closed with), else the active ones."""
@@ -524,13 +558,23 @@ def component_columns(results: Iterable[AgentResult], config: Config | None = No
 # --- the setup's history ----------------------------------------------------------------------
 
 
+def _change(model_field, old, new) -> dict:
+    """A field's change as the history shows it: a choice by its label."""
+    shown = dict(model_field.choices or ())
+    return {"label": str(model_field.verbose_name), "old": shown.get(old, old), "new": shown.get(new, new)}
+
+
 def settings_history(limit: int = 20) -> list[dict]:
     """The latest changes to components and bands, newest first: who, when, what (field: old →
     new). Baselines are not changes. A bounded number of queries (at most `limit` records of
     each, each compared with its predecessor)."""
     out = []
     for model, fields, kind in (
-        (PerformanceComponent, ("name", "weight", "target_seconds", "active", "position"), _("Component")),
+        (
+            PerformanceComponent,
+            ("name", "weight", "target_seconds", "active", "position", "qa_figure"),
+            _("Component"),
+        ),
         (BonusBand, ("name", "min_score", "multiplier"), _("Band")),
     ):
         records = (
@@ -542,10 +586,7 @@ def settings_history(limit: int = 20) -> list[dict]:
             changes = []
             if record.history_type == "~" and (previous := record.prev_record) is not None:
                 delta = record.diff_against(previous, included_fields=list(fields))
-                changes = [
-                    {"label": str(model._meta.get_field(c.field).verbose_name), "old": c.old, "new": c.new}
-                    for c in delta.changes
-                ]
+                changes = [_change(model._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
             out.append(
                 {
                     "when": record.history_date,

@@ -66,6 +66,7 @@ def month_close(*, month: Period, by) -> MonthClose:
                     team_name=r.team_name,
                     evaluations=r.evaluations,
                     qa_average=r.qa_average,
+                    qa_figure=r.qa_figure,
                     critical_failures=r.critical_failures,
                     components=components_json(r.performance),
                     total=r.total,

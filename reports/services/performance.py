@@ -3,6 +3,8 @@
 The rules hold for the setup as a whole, so each use case validates the state it would leave:
 - the active components' weights add up to 100 (%), each weight 0–100; a handle-time or
   after-call-work component needs a target to be active; at least one component is active;
+- every QA component averages the same figure (`QAFigure`: the agent score by default, or the
+  interaction total) — the center's one choice, which the HR export's QA average follows too;
 - bands have a name, a floor 0–100 (one decimal) and a multiplier 0–99.99; no two bands start
   at the same score, and one starts at 0, so every score has a band.
 
@@ -24,12 +26,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import BonusBand, ComponentSource, PerformanceComponent
+from ..models import BonusBand, ComponentSource, PerformanceComponent, QAFigure
 from ..permissions import can_edit_performance_settings
-from ..selectors.performance import BASELINE
+from ..selectors.performance import BASELINE, qa_figure_of
 
 TIME_SOURCES = (ComponentSource.HANDLE_TIME, ComponentSource.ACW)
-EDITABLE = ("name", "weight", "target_seconds", "active", "position")
+EDITABLE = ("name", "weight", "target_seconds", "active", "position", "qa_figure")
 MAX_TARGET_SECONDS = 86_400
 
 
@@ -75,6 +77,9 @@ def component_rules(components: Iterable) -> dict[str, list[str]]:
         errors.setdefault("weight", []).append(
             _("The active components' weights add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
         )
+    figures = {getattr(c, "qa_figure", QAFigure.AGENT_SCORE) for c in components if c.source == ComponentSource.QA}
+    if len(figures) > 1:
+        errors.setdefault("qa_figure", []).append(_("Every QA component must average the same figure."))
     for c in active:
         if c.source in TIME_SOURCES and not c.target_seconds:
             errors.setdefault("target_seconds", []).append(
@@ -101,6 +106,11 @@ def _clean_change(component: PerformanceComponent, values: Mapping[str, Any]) ->
                 )
     if out.get("weight", component.weight) is None:
         raise ValidationError({"weight": _("%(name)s needs a weight.") % {"name": component.name}})
+    if "qa_figure" in out:
+        if component.source != ComponentSource.QA:
+            raise ValidationError({"qa_figure": _("Only a QA average has a QA figure.")})
+        if out["qa_figure"] not in QAFigure.values:
+            raise ValidationError({"qa_figure": _("The QA figure is the agent score or the interaction total.")})
     if "active" in out and not isinstance(out["active"], bool):
         raise ValidationError({"active": _("Active is true or false.")})
     if "target_seconds" in out and out["target_seconds"] == 0:
@@ -110,7 +120,7 @@ def _clean_change(component: PerformanceComponent, values: Mapping[str, Any]) ->
 
 def performance_components_update(*, changes: Mapping[int, Mapping[str, Any]], by) -> list[PerformanceComponent]:
     """Change several components at once ({component id: {field: value}} for name, weight,
-    target_seconds, active, position): the resulting set must keep the rules above, or nothing
+    target_seconds, active, position, qa_figure): the resulting set must keep the rules above, or nothing
     is saved. Returns the components in order; unchanged values write no history."""
     _require_manager(by)
     with transaction.atomic():
@@ -166,6 +176,7 @@ def performance_component_create(
             active=active,
             target_seconds=target_seconds or None,
             position=position,
+            qa_figure=qa_figure_of(PerformanceComponent.objects.all()),  # the center's one choice
         )
         errors = component_rules([*PerformanceComponent.objects.all(), component])
         if errors:

@@ -41,6 +41,7 @@ def _contents(period: Period) -> dict:
         "evaluations": sum(row["evaluations"] or 0 for row in results),
         "scored": sum(1 for row in results if row["total"] is not None),
         "adjustments": data.adjustment_count,
+        "qa_average_label": next(c.label for c in data.columns if c.key == "qa_average"),
     }
 
 

@@ -17,7 +17,7 @@ from qa_platform.permissions import role_required
 from qa_platform.roles import CENTER_WIDE_ROLES, user_roles
 from qa_platform.templatetags.qa_tags import duration
 
-from ..models import ComponentSource
+from ..models import ComponentSource, QAFigure
 from ..permissions import PERFORMANCE_LIST_ROLES, PERFORMANCE_ROLES, can_edit_performance_settings
 from ..selectors.adjustments import adjustments_for, pending_adjustments
 from ..selectors.performance import (
@@ -26,6 +26,7 @@ from ..selectors.performance import (
     config_as_of,
     current_config,
     performance_agents_visible_to,
+    qa_average_label,
     results_for,
     round_half_up,
 )
@@ -72,6 +73,8 @@ def performance_list(request):
             "page": page,
             "count": len(results),
             "sort": sort,
+            # The month's QA figure (its rows all share it): the column says what it averages.
+            "qa_average_label": qa_average_label(results[0].qa_figure) if results else _("QA average"),
             "teams": teams,
             "team": team,
             "can_edit_settings": can_edit_performance_settings(request.user),
@@ -79,16 +82,19 @@ def performance_list(request):
     )
 
 
-def _figure(c: ComponentResult) -> str:
-    """The raw figure a component's score comes from, as a person reads it."""
+def _figure(c: ComponentResult, qa_figure: str = QAFigure.AGENT_SCORE) -> str:
+    """The raw figure a component's score comes from, as a person reads it (a QA average says
+    whether it averages agent scores or interaction totals)."""
     source, raw, n = c.spec.source, c.raw, c.basis or 0
     if raw is None:
         return "–"
     if source == ComponentSource.QA:
-        return _("%(avg)s average of %(n)s") % {
-            "avg": number_format(round_half_up(raw), 1),
-            "n": ngettext("%(n)s evaluation", "%(n)s evaluations", n) % {"n": n},
-        }
+        of = ngettext("%(n)s evaluation", "%(n)s evaluations", n) % {"n": n}
+        if qa_figure == QAFigure.TOTAL:
+            text = _("%(avg)s average interaction total of %(n)s")
+        else:
+            text = _("%(avg)s average agent score of %(n)s")
+        return text % {"avg": number_format(round_half_up(raw), 1), "n": of}
     if source == ComponentSource.CSAT:
         return _("%(avg)s of 5, from %(n)s") % {
             "avg": number_format(round_half_up(raw, TWO_DECIMALS), 2),
@@ -117,7 +123,7 @@ def _rule(c: ComponentResult) -> str:
 
 def explanation(result) -> dict:
     components = [
-        {"c": c, "figure": _figure(c), "rule": _rule(c), "dropped_because": c.dropped_because}
+        {"c": c, "figure": _figure(c, result.qa_figure), "rule": _rule(c), "dropped_because": c.dropped_because}
         for c in result.performance.components
     ]
     dropped = result.performance.dropped

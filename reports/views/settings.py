@@ -15,7 +15,7 @@ from qa_platform.permissions import role_required
 from ..forms import BandFormSet, ComponentFormSet, NewComponentForm, band_initial
 from ..models import BonusBand, PerformanceComponent
 from ..permissions import PERFORMANCE_SETTINGS_ROLES
-from ..selectors.performance import settings_history
+from ..selectors.performance import qa_average_label, qa_figure_of, settings_history
 from ..services import performance as services
 
 COMPONENTS, BANDS, NEW = "components", "bands", "new"
@@ -36,6 +36,7 @@ def _render(request, *, components, component_formset=None, band_formset=None, n
             "component_formset": component_formset,
             "component_rows": rows,
             "active_weight": sum(c.weight for c in components if c.active),
+            "qa_average_label": qa_average_label(qa_figure_of(components)),
             "band_formset": band_formset or BandFormSet(prefix=BANDS, initial=band_initial(bands)),
             "new_form": new_form or NewComponentForm(prefix=NEW),
             "history": settings_history(),

@@ -116,7 +116,9 @@ class ScorecardVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         summary="Save a draft",
         description=(
             "Replaces the draft's sections and criteria, in the order given. Weights need not add up "
-            "to 100 until publishing. 400 names each error by its path; 409 for a published or "
+            "to 100 (bonus sections aside) until publishing. A criterion's `shown_when` names an earlier "
+            "criterion by its number in the form (from 0) and an answer that criterion can take; root "
+            "causes are listed once each. 400 names each error by its path; 409 for a published or "
             "retired version, which never changes (start a new draft)."
         ),
         request=DraftInputSerializer,

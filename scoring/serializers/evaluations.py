@@ -57,10 +57,15 @@ class EvaluationVersionSerializer(serializers.Serializer):
 class EvaluationAnswerSerializer(serializers.ModelSerializer):
     criterion = serializers.IntegerField(source="criterion_id")
     na = serializers.BooleanField(source="is_na")
+    root_cause = serializers.IntegerField(
+        source="root_cause_id",
+        allow_null=True,
+        help_text=_("Why the points were lost: a root cause of the scorecard version (only on a lost answer)."),
+    )
 
     class Meta:
         model = Answer
-        fields = ["criterion", "value", "na", "comment", "time_offset"]
+        fields = ["criterion", "value", "na", "comment", "time_offset", "root_cause"]
 
 
 class DisputeChangeSerializer(serializers.ModelSerializer):
@@ -126,6 +131,7 @@ class EvaluationListSerializer(serializers.ModelSerializer):
             "status",
             "version",
             "total",
+            "agent_score",
             "critical_failed",
             "summary",
             "submitted_at",
@@ -136,6 +142,14 @@ class EvaluationListSerializer(serializers.ModelSerializer):
             "disputed_at",
             "resolved_at",
         ]
+        extra_kwargs = {
+            "total": {"help_text": _("The interaction's quality: every lost point counts.")},
+            "agent_score": {
+                "help_text": _(
+                    "The agent's score: lost points whose root cause is outside the agent's control count as N/A."
+                )
+            },
+        }
 
 
 class EvaluationDetailSerializer(EvaluationListSerializer):
@@ -200,6 +214,11 @@ class AnswerInputSerializer(serializers.Serializer):
         min_value=0,
         max_value=MAX_OFFSET_SECONDS,
         help_text=_("Seconds into the recording, 0 to 86400."),
+    )
+    root_cause = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("A root cause of the scorecard version, for a lost answer (ignored on one that lost nothing)."),
     )
 
 

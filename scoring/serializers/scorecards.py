@@ -10,15 +10,40 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from monitoring.models import LineOfBusiness
-from qa_platform.serializers import InputSerializer, StrictCharField
+from qa_platform.serializers import InputSerializer, StrictBooleanField, StrictCharField
 
 from .. import services
-from ..models import Category, Criterion, CriterionKind, Scorecard, ScorecardVersion, Section, VersionStatus
+from ..models import (
+    Category,
+    Criterion,
+    CriterionKind,
+    RootCause,
+    Scorecard,
+    ScorecardVersion,
+    Section,
+    VersionStatus,
+)
+from ..services.scorecards import MAX_ROOT_CAUSES
 
 # --- output ------------------------------------------------------------------------------------
 
 
+class ConditionSerializer(serializers.Serializer):
+    """Shown only when an earlier criterion has this answer (1/0 for yes/no, 0..k for a scale)."""
+
+    criterion = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        help_text=_("The earlier criterion's number in the form, from 0 (sections and criteria in order)."),
+    )
+    value = serializers.IntegerField(
+        min_value=0, max_value=10, help_text=_("The answer that shows this criterion: 1 yes, 0 no, or 0..k.")
+    )
+
+
 class CriterionSerializer(serializers.ModelSerializer):
+    shown_when = serializers.SerializerMethodField()
+
     class Meta:
         model = Criterion
         fields = [
@@ -32,7 +57,28 @@ class CriterionSerializer(serializers.ModelSerializer):
             "allow_na",
             "critical",
             "position",
+            "section_fail",
+            "comment_on_loss",
+            "shown_when",
         ]
+
+    @extend_schema_field(ConditionSerializer(allow_null=True))
+    def get_shown_when(self, criterion) -> dict | None:
+        """The condition as the draft save takes it: the trigger by its form number (null: always shown)."""
+        numbers = self.context.get("form_numbers")
+        if numbers is None:
+            numbers = _form_numbers(criterion.section.version)
+            self.context["form_numbers"] = numbers
+        trigger = numbers.get(criterion.shown_when_criterion_id)
+        if trigger is None or criterion.shown_when_value is None:
+            return None
+        return {"criterion": trigger, "value": criterion.shown_when_value}
+
+
+def _form_numbers(version) -> dict[int, int]:
+    """Criterion id → its number in the form (0-based, sections and criteria in order)."""
+    ids = [c.pk for s in version.sections.all() for c in s.criteria.all()]
+    return {pk: n for n, pk in enumerate(ids)}
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -40,7 +86,13 @@ class SectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Section
-        fields = ["id", "title", "weight", "position", "criteria"]
+        fields = ["id", "title", "weight", "position", "bonus", "criteria"]
+
+
+class RootCauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RootCause
+        fields = ["id", "text", "agent_controllable"]
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -50,6 +102,8 @@ class VersionSerializer(serializers.ModelSerializer):
     published_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     sections = SectionSerializer(many=True, read_only=True)
     total_weight = serializers.SerializerMethodField()
+    bonus_weight = serializers.SerializerMethodField()
+    root_causes = RootCauseSerializer(many=True, read_only=True)
     publish_problems = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,12 +120,24 @@ class VersionSerializer(serializers.ModelSerializer):
             "published_at",
             "published_by",
             "total_weight",
+            "bonus_weight",
             "sections",
+            "root_causes",
             "publish_problems",
         ]
 
+    def to_representation(self, version):
+        # One numbering of the criteria per version, for the conditions (from the prefetched rows).
+        self.context["form_numbers"] = _form_numbers(version)
+        return super().to_representation(version)
+
     def get_total_weight(self, version) -> int:
-        return sum(s.weight for s in version.sections.all())
+        """The weights that share the 100 (bonus sections aside); 100 to publish."""
+        return sum(s.weight for s in version.sections.all() if not s.bonus)
+
+    def get_bonus_weight(self, version) -> int:
+        """The bonus sections' weights: a score may reach 100 plus this."""
+        return sum(s.weight for s in version.sections.all() if s.bonus)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_publish_problems(self, version) -> list[str]:
@@ -194,6 +260,17 @@ class CriterionInputSerializer(serializers.Serializer):
     )
     allow_na = serializers.BooleanField(default=False)
     critical = serializers.BooleanField(default=False)
+    section_fail = StrictBooleanField(default=False, help_text=_("Answered no (or 0), the whole section scores 0."))
+    comment_on_loss = StrictBooleanField(
+        default=False, help_text=_("Submitting needs a comment on this criterion when it loses points.")
+    )
+    shown_when = ConditionSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"invalid": _("Send the condition as an object with criterion and value, or null.")},
+        help_text=_("Shown only when an earlier criterion has this answer; null: always shown. Hidden, it is N/A."),
+    )
 
     def validate(self, attrs):
         if attrs.get("kind") == CriterionKind.SCALE and attrs.get("scale_max") is None:
@@ -227,11 +304,32 @@ class SectionInputSerializer(serializers.Serializer):
         error_messages=_all(WEIGHT_REFUSED),
         help_text=_("Percent; a version's weights add up to 100 to publish."),
     )
+    bonus = StrictBooleanField(
+        default=False,
+        help_text=_("A bonus section's weight adds points on top of the 100 instead of sharing it."),
+    )
     criteria = CriterionInputSerializer(
         many=True,
         required=False,
         error_messages={"not_a_list": _("Send a list of criteria.")},
         help_text=_("In order; none is allowed in a draft."),
+    )
+
+
+ROOT_CAUSES_REFUSED = lazy(
+    lambda: gettext_now("Send a list of at most %(n)s root causes.") % {"n": MAX_ROOT_CAUSES}, str
+)()
+
+
+class RootCauseInputSerializer(serializers.Serializer):
+    default_error_messages = {"invalid": _("A root cause needs a text.")}
+
+    text = StrictCharField(
+        max_length=160, error_messages=_all(_("A root cause needs a text."), ("required", "null", "blank"))
+    )
+    agent_controllable = StrictBooleanField(
+        default=True,
+        help_text=_("Within the agent's control: the agent score counts the loss; if not, it is the process's."),
     )
 
 
@@ -250,6 +348,16 @@ class DraftInputSerializer(serializers.Serializer):
         many=True,
         error_messages={"not_a_list": _("Send a list of sections."), "required": _("Send a list of sections.")},
         help_text=_("In order; replaces the draft's sections."),
+    )
+    root_causes = RootCauseInputSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_ROOT_CAUSES,
+        error_messages={
+            "not_a_list": ROOT_CAUSES_REFUSED,
+            "max_length": ROOT_CAUSES_REFUSED,
+        },
+        help_text=_("Why points were lost, offered to the evaluator; replaces the draft's list."),
     )
 
 

@@ -131,6 +131,7 @@ def apply_score(evaluation: Evaluation, result: formula.ScoreResult) -> None:
     evaluation.total = result.total
     evaluation.critical_failed = result.critical_failed
     evaluation.agent_score = result.agent_total
+    evaluation.agent_critical_failed = result.agent_result.critical_failed
 
 
 def missing_loss_comments(evaluation: Evaluation, result: formula.ScoreResult) -> dict[str, list[str]]:

@@ -178,7 +178,7 @@ def evaluation_resolve_dispute(
             _adjust(dispute, evaluation, answers)
         evaluation.status = Status.RESOLVED
         evaluation.resolved_at = now
-        evaluation.save(update_fields=["status", "resolved_at", "total", "critical_failed", "agent_score"])
+        evaluation.save(update_fields=["status", "resolved_at", "total", "critical_failed", "agent_score", "agent_critical_failed"])
         dispute.status = outcome
         dispute.resolved_by = by
         dispute.resolution = reason

@@ -53,6 +53,7 @@ CRITERION_FIELDS = (
     "comment_on_loss",
 )
 MAX_ROOT_CAUSES = 50
+MAX_BONUS_WEIGHT = 100  # a score stays within 0 … 200 (and the database's 999.9)
 
 
 def _whole(raw, low: int, high: int) -> int | None:
@@ -250,6 +251,12 @@ def scorecard_publish_problems(version: ScorecardVersion) -> list[str]:
         else:
             message = _("Section weights add up to %(t)s; they must add up to 100.")
         problems.append(message % {"t": total})
+    bonus = sum(s.weight for s in sections if s.bonus)
+    if bonus > MAX_BONUS_WEIGHT:
+        problems.append(
+            _("Bonus sections add up to %(b)s; a score may go at most %(max)s above 100.")
+            % {"b": bonus, "max": MAX_BONUS_WEIGHT}
+        )
     earlier: dict[int, Criterion] = {}
     for s in sections:
         if not s.criteria.all():

@@ -107,6 +107,7 @@ def scorecard_new_draft(request, pk: int):
 def version_detail(request, pk: int):
     version = get_object_or_404(selectors.versions_with_structure(), pk=pk)
     sections = list(version.sections.all())
+    _mark_conditions(sections)
     is_draft = version.status == VersionStatus.DRAFT
     return render(
         request,
@@ -114,13 +115,33 @@ def version_detail(request, pk: int):
         {
             "version": version,
             "sections": sections,
-            "total_weight": sum(s.weight for s in sections),
+            "total_weight": sum(s.weight for s in sections if not s.bonus),
+            "bonus_weight": sum(s.weight for s in sections if s.bonus),
+            "root_causes": list(version.root_causes.all()),
             "problems": services.scorecard_publish_problems(version) if is_draft else [],
             "is_draft": is_draft,
             "can_build": can_build_scorecards(request.user),
             **({} if is_draft else selectors.draft_and_latest(version.scorecard)),
         },
     )
+
+
+def _mark_conditions(sections) -> None:
+    """Each criterion's `when`: the earlier criterion (with its number, 1.2) and the answer that shows
+    it, from the prefetched rows."""
+    earlier = {}
+    for i, s in enumerate(sections, start=1):
+        for j, c in enumerate(s.criteria.all(), start=1):
+            c.number = f"{i}.{j}"
+            trigger = earlier.get(c.shown_when_criterion_id)
+            c.when = None
+            if trigger is not None and c.shown_when_value is not None:
+                if trigger.kind == CriterionKind.SCALE:
+                    answer = str(c.shown_when_value)
+                else:
+                    answer = _("Yes") if c.shown_when_value else _("No")
+                c.when = {"trigger": trigger, "answer": answer}
+            earlier[c.pk] = c
 
 
 @role_required(*SCORECARD_BUILDER_ROLES)
@@ -209,4 +230,30 @@ def _builder_text() -> dict[str, str]:
         "problemsTitle": _("Before publishing"),
         "readyToPublish": _("Ready to publish."),
         "leaveWarning": _("You have unsaved changes."),
+        **_extension_text(),
+    }
+
+
+def _extension_text() -> dict[str, str]:
+    """Bonus sections, section-fail, required comments, conditions and root causes."""
+    return {
+        "bonus": _("Bonus section"),
+        "bonusCap": _("bonus sections: a score may reach 100 + %(n)s"),
+        "sectionFail": _("Fails its section"),
+        "commentOnLoss": _("Comment required when points are lost"),
+        "shownWhen": _("Shown only when"),
+        "hasAnswer": _("has the answer"),
+        "always": _("Always shown"),
+        "triggerLabel": _("%(s)s.%(c)s %(t)s"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "conditionDeleted": _("“%(t)s” is now always shown: “%(trigger)s”, which it depended on, was removed."),
+        "conditionAfter": _(
+            "“%(t)s” is now always shown: “%(trigger)s”, which it depended on, no longer comes before it."
+        ),
+        "cause": _("Root cause %(n)s"),
+        "causeText": _("Root cause"),
+        "agentControllable": _("Within the agent's control"),
+        "removeCause": _("Remove root cause “%(t)s”"),
+        "noCauses": _("No root causes yet: evaluators then name none."),
     }

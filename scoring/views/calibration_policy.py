@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
+from qa_platform.settings_rows import settings_row_history
 
 from .. import services
 from ..forms import CalibrationPolicyForm
@@ -27,32 +28,9 @@ def _label(name: str) -> str:
     return str(CalibrationPolicy._meta.get_field(name).verbose_name)
 
 
-def _shown(value):
-    return (_("yes") if value else _("no")) if isinstance(value, bool) else value
-
-
 def policy_history(limit: int = HISTORY_SHOWN) -> list[dict]:
-    """The policy's latest saves, newest first: who, when and each setting's old → new value (the
-    first record is the policy as it was created). At most `limit` records, each compared with
-    its predecessor: a bounded number of queries."""
-    records = CalibrationPolicy.history.select_related("history_user").order_by("-history_date", "-history_id")
-    out = []
-    for record in records[:limit]:
-        previous = record.prev_record if record.history_type == "~" else None
-        delta = record.diff_against(previous, included_fields=list(POLICY_FIELDS)) if previous else None
-        out.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "type": record.history_type,
-                "changes": [
-                    {"label": _label(c.field), "old": _shown(c.old), "new": _shown(c.new)} for c in delta.changes
-                ]
-                if delta
-                else [],
-            }
-        )
-    return out
+    """The policy's latest saves, newest first (qa_platform.settings_rows)."""
+    return settings_row_history(CalibrationPolicy, POLICY_FIELDS, limit)
 
 
 def _render(request, form, *, status: int = 200):

@@ -53,6 +53,7 @@ class _Posted:
         self.is_na = a.na
         self.comment = a.comment
         self.time_offset = a.time_offset
+        self.root_cause_id = a.root_cause
 
 
 @dataclass

@@ -53,6 +53,7 @@ def _detail_context(request, evaluation: Evaluation, **extra) -> dict:
         "rows": rows,
         "score": score,
         "why_sections": presenters.why_sections(score, criteria),
+        "why": presenters.why_extensions(evaluation, score, rows),
         "failed_critical": [criteria[cid].text for cid in score["failed_critical"] if cid in criteria],
         "dropped_weights": score["weights_all"] - score["weights_counted"],
         "counterpart": counterpart,

@@ -6,7 +6,7 @@
  * updates the state. Server errors are keyed by path ("sections.0.criteria.1.points"); they are
  * mapped to the items that were sent, so they stay next to the right input after a reorder.
  * Fetch with JSON and CSRF, and number formatting, come from common.js (`window.qa`, loaded
- * first by base.html).
+ * first by base.html); conditions and root causes from scorecard_builder_extras.js.
  */
 (function () {
   "use strict";
@@ -29,11 +29,13 @@
   var criticalZeroes = document.getElementById("v-critical_zeroes");
   var notes = document.getElementById("v-notes");
 
-  function fmt(s, args) {
-    return s.replace(/%\((\w+)\)s/g, function (m, k) {
-      return Object.prototype.hasOwnProperty.call(args, k) ? String(args[k]) : m;
-    });
-  }
+  var dom = window.qaBuilderDom;
+  var fmt = dom.fmt;
+  var el = dom.el;
+  var field = dom.field;
+  var checkbox = dom.checkbox;
+  var select = dom.select;
+  var toolButton = dom.toolButton;
 
   var nextKey = 1;
   function newCriterion(c) {
@@ -48,6 +50,10 @@
       category: c.category || "other",
       allow_na: !!c.allow_na,
       critical: !!c.critical,
+      section_fail: !!c.section_fail,
+      comment_on_loss: !!c.comment_on_loss,
+      shown_when: null, // {key: the trigger's key, value: "1"}: set by extras.resolve
+      loaded_when: c.shown_when || null,
     };
   }
   function newSection(s) {
@@ -56,62 +62,45 @@
       key: nextKey++,
       title: s.title || "",
       weight: s.weight == null ? "" : String(s.weight),
+      bonus: !!s.bonus,
       criteria: (s.criteria || []).map(newCriterion),
     };
   }
 
   var state = { sections: structure.sections.map(newSection) };
+  var extras = window.qaBuilderExtras({
+    text: T,
+    el: el,
+    fmt: fmt,
+    checkbox: checkbox,
+    titleOf: titleOf,
+    root: root,
+    causes: structure.root_causes,
+    sections: function () {
+      return state.sections;
+    },
+    changed: changed,
+    render: render,
+    announce: announce,
+    edited: function (id) {
+      if (errors[id]) {
+        delete errors[id];
+        renderErrors();
+      }
+      changed();
+    },
+  });
+  var loaded = {};
+  extras.flat(state.sections).forEach(function (entry) {
+    loaded[entry.c.key] = entry.c.loaded_when;
+  });
+  extras.resolve(state.sections, loaded);
+  var noticeEl = document.getElementById("condition-notice");
   var errors = {}; // element id → [messages]
   var summary = []; // errors that belong to no input: {label, messages, target}
   var revision = 0;
   var savedRevision = 0;
   var busy = false;
-
-  // --- DOM helpers ------------------------------------------------------------------------------
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === false || value == null) return;
-      if (name === "text") node.textContent = value;
-      else if (name === "value") node.value = value;
-      else if (name === "checked") node.checked = !!value;
-      else node.setAttribute(name, value === true ? "" : value);
-    });
-    (children || []).forEach(function (child) {
-      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function field(id, label, control, extraClass) {
-    control.id = id;
-    return el("div", { class: "sc-field" + (extraClass ? " " + extraClass : "") }, [
-      el("label", { for: id, text: label }),
-      control,
-    ]);
-  }
-
-  function checkbox(id, label, checked, name) {
-    return el("div", { class: "sc-check" }, [
-      el("input", { type: "checkbox", id: id, "data-field": name, checked: checked }),
-      el("label", { for: id, text: label }),
-    ]);
-  }
-
-  function select(name, options, value) {
-    var node = el("select", { "data-field": name });
-    options.forEach(function (o) {
-      node.appendChild(el("option", { value: o.value, text: o.label, selected: o.value === value }));
-    });
-    node.value = value;
-    return node;
-  }
-
-  function toolButton(action, label, aria, disabled) {
-    return el("button", { type: "button", class: "sc-tool", "data-action": action, "aria-label": aria, disabled: disabled, text: label });
-  }
 
   function titleOf(text) {
     return text.trim() || T.untitled;
@@ -119,7 +108,7 @@
 
   // --- rendering --------------------------------------------------------------------------------
 
-  function renderCriterion(section, c, j, count) {
+  function renderCriterion(section, c, j, count, order, pos) {
     var cid = "c" + c.key;
     var t = titleOf(c.text);
     var scale = c.kind === "scale";
@@ -142,25 +131,32 @@
         el("div", { class: "sc-flags" }, [
           checkbox(cid + "-allow_na", T.allowNa, c.allow_na, "allow_na"),
           checkbox(cid + "-critical", T.critical, c.critical, "critical"),
+          checkbox(cid + "-section_fail", T.sectionFail, c.section_fail, "section_fail"),
+          checkbox(cid + "-comment_on_loss", T.commentOnLoss, c.comment_on_loss, "comment_on_loss"),
         ]),
+        pos > 0 ? extras.conditionField(c, cid, order, pos) : null,
         field(cid + "-guidance", T.guidance, el("textarea", { rows: "2", "data-field": "guidance", value: c.guidance }), "sc-wide"),
       ]),
     ]);
   }
 
-  function renderSection(s, i, count) {
+  function renderSection(s, i, count, order) {
     var sid = "s" + s.key;
     var t = titleOf(s.title);
     var list = el("ol", { class: "sc-criteria" });
-    s.criteria.forEach(function (c, j) {
-      list.appendChild(renderCriterion(s, c, j, s.criteria.length));
+    var first = order.findIndex(function (entry) {
+      return entry.si === i;
     });
-    return el("fieldset", { class: "card sc-section", id: sid, "data-skey": s.key, tabindex: "-1" }, [
+    s.criteria.forEach(function (c, j) {
+      list.appendChild(renderCriterion(s, c, j, s.criteria.length, order, first + j));
+    });
+    return el("fieldset", { class: "card sc-section" + (s.bonus ? " sc-bonus" : ""), id: sid, "data-skey": s.key, tabindex: "-1" }, [
       el("legend", { text: fmt(T.section, { n: i + 1 }) + (s.title.trim() ? " · " + s.title.trim() : "") }),
       el("div", { class: "sc-head" }, [
         el("div", { class: "sc-grid sc-section-fields" }, [
           field(sid + "-title", T.title, el("input", { type: "text", maxlength: "120", "data-field": "title", value: s.title })),
           field(sid + "-weight", T.weight, el("input", { type: "number", min: "1", max: "100", step: "1", inputmode: "numeric", "data-field": "weight", value: s.weight })),
+          el("div", { class: "sc-flags" }, [checkbox(sid + "-bonus", T.bonus, s.bonus, "bonus")]),
         ]),
         el("span", { class: "sc-tools" }, [
           toolButton("section-up", "↑ " + T.moveUp, fmt(T.moveSectionUp, { t: t }), i === 0),
@@ -176,78 +172,46 @@
   function render() {
     sectionsEl.textContent = "";
     if (!state.sections.length) sectionsEl.appendChild(el("p", { class: "sc-muted", text: T.noSections }));
+    var order = extras.flat(state.sections);
     state.sections.forEach(function (s, i) {
-      sectionsEl.appendChild(renderSection(s, i, state.sections.length));
+      sectionsEl.appendChild(renderSection(s, i, state.sections.length, order));
     });
+    extras.renderCauses();
     renderWeight();
     renderErrors();
   }
 
-  function renderWeight() {
-    var total = state.sections.reduce(function (sum, s) {
+  // The weights that share the 100 (bonus: false) or the bonus sections' (bonus: true).
+  function weightOf(bonus) {
+    return state.sections.reduce(function (sum, s) {
       var w = parseInt(s.weight, 10);
-      return sum + (isNaN(w) ? 0 : w);
+      return sum + (isNaN(w) || !!s.bonus !== bonus ? 0 : w);
     }, 0);
+  }
+
+  function renderWeight() {
+    var total = weightOf(false);
+    var bonus = weightOf(true);
     var ok = total === 100;
-    weightEl.textContent = fmt(T.weightSum, { t: qa.formatNumber(total, 0) }) + " " + (ok ? T.weightOk : T.weightBad);
+    var text = fmt(T.weightSum, { t: qa.formatNumber(total, 0) }) + " " + (ok ? T.weightOk : T.weightBad);
+    if (bonus) text += " · " + fmt(T.bonusCap, { n: qa.formatNumber(bonus, 0) });
+    weightEl.textContent = text;
     weightEl.className = "sc-weight-sum " + (ok ? "ok" : "bad");
   }
 
-  function renderErrors() {
-    root.querySelectorAll(".sc-error").forEach(function (node) {
-      node.remove();
+  // Conditions whose trigger was removed or now comes after them are dropped: say which.
+  function fixConditions(removed) {
+    var told = extras.fixConditions(state.sections, removed || {});
+    noticeEl.textContent = "";
+    noticeEl.hidden = !told.length;
+    told.forEach(function (text) {
+      noticeEl.appendChild(el("p", { text: text }));
     });
-    root.querySelectorAll("[aria-invalid]").forEach(function (node) {
-      node.removeAttribute("aria-invalid");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (d) {
-        return d && d.slice(-6) !== "-error";
-      });
-      if (described.length) node.setAttribute("aria-describedby", described.join(" "));
-      else node.removeAttribute("aria-describedby");
-    });
-    var items = [];
-    Object.keys(errors).forEach(function (id) {
-      var target = document.getElementById(id);
-      var messages = errors[id];
-      var message = el("p", { class: "sc-error", id: id + "-error", text: messages.join(" ") });
-      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
-        target.setAttribute("aria-invalid", "true");
-        var described = target.getAttribute("aria-describedby");
-        target.setAttribute("aria-describedby", (described ? described + " " : "") + message.id);
-        var box = target.closest(".sc-field, .sc-check") || target.parentNode;
-        box.appendChild(message);
-        var label = box.querySelector("label");
-        items.push({ label: describe(target, label), messages: messages, target: id });
-      } else if (target) {
-        var head = target.querySelector(".sc-head");
-        target.insertBefore(message, head ? head.nextSibling : target.firstChild);
-        items.push({ label: describe(target), messages: messages, target: id });
-      } else {
-        items.push({ label: "", messages: messages, target: null });
-      }
-    });
-    items = items.concat(summary);
-    summaryEl.textContent = "";
-    summaryEl.hidden = !items.length;
-    if (items.length) {
-      summaryEl.appendChild(el("p", { class: "sc-error-title", text: T.saveFailed }));
-      var list = el("ul");
-      items.forEach(function (item) {
-        var text = (item.label ? item.label + ": " : "") + item.messages.join(" ");
-        list.appendChild(el("li", {}, [item.target ? el("a", { href: "#" + item.target, text: text }) : text]));
-      });
-      summaryEl.appendChild(list);
-    }
+    return told;
   }
 
-  function describe(target, label) {
-    var parts = [];
-    var section = target.closest(".sc-section");
-    var criterion = target.closest(".sc-criterion");
-    if (section) parts.push(section.querySelector("legend").textContent);
-    if (criterion) parts.push(criterion.querySelector(".sc-num").textContent);
-    if (label) parts.push(label.textContent);
-    return parts.join(" › ");
+  function renderErrors() {
+    dom.renderErrors(root, errors, summary, summaryEl, T.saveFailed);
   }
 
   function renderProblems(problems) {
@@ -266,7 +230,9 @@
     statusEl.className = "sc-status" + (kind ? " " + kind : "");
   }
 
+  var lastAnnounced = "";
   function announce(text) {
+    lastAnnounced = text;
     announceEl.textContent = "";
     // A fresh text node each time, so screen readers repeat identical messages.
     window.setTimeout(function () {
@@ -308,6 +274,12 @@
     var item = at.ci >= 0 ? state.sections[at.si].criteria[at.ci] : state.sections[at.si];
     var value = target.type === "checkbox" ? target.checked : target.value;
     // Browsers send both "input" and "change" for some controls: count a change once.
+    if (at.ci >= 0 && extras.editCondition(item, name, value)) {
+      delete errors["c" + item.key + "-shown_when"];
+      renderErrors();
+      changed();
+      return;
+    }
     if (item[name] === value) return;
     item[name] = value;
     if (name === "kind") {
@@ -319,7 +291,9 @@
         item.scale_max = "4";
       }
     }
-    if (name === "weight") renderWeight();
+    if (at.ci >= 0 && (name === "kind" || name === "scale_max" || name === "text")) extras.triggerChanged(item);
+    if (name === "weight" || name === "bonus") renderWeight();
+    if (name === "bonus") target.closest(".sc-section").classList.toggle("sc-bonus", value);
     if (name === "title" && at.ci < 0) {
       var sectionNode = target.closest(".sc-section");
       sectionNode.querySelector("legend").textContent =
@@ -377,6 +351,7 @@
     var focusAction = null;
     var fallback = null;
     var focusInput = null;
+    var removed = {}; // key → title of the criteria removed, for the conditions that named them
     switch (action) {
       case "section-up":
       case "section-down": {
@@ -390,6 +365,9 @@
       }
       case "section-remove":
         if (section.criteria.length && !window.confirm(fmt(T.confirmRemoveSection, { t: titleOf(section.title), n: section.criteria.length }))) return;
+        section.criteria.forEach(function (gone) {
+          removed[gone.key] = titleOf(gone.text);
+        });
         sections.splice(at.si, 1);
         if (sections.length) {
           var nextSection = sections[Math.min(at.si, sections.length - 1)];
@@ -412,6 +390,7 @@
         break;
       }
       case "crit-remove":
+        removed[criteria[at.ci].key] = titleOf(criteria[at.ci].text);
         criteria.splice(at.ci, 1);
         if (criteria.length) {
           focusId = "c" + criteria[Math.min(at.ci, criteria.length - 1)].key;
@@ -432,6 +411,8 @@
       default:
         return;
     }
+    var told = fixConditions(removed);
+    if (told.length) announce(lastAnnounced + " " + told.join(" "));
     changed();
     render();
     if (focusInput) document.getElementById(focusInput).focus();
@@ -439,10 +420,7 @@
   }
 
   function addSection() {
-    var used = state.sections.reduce(function (sum, s) {
-      var w = parseInt(s.weight, 10);
-      return sum + (isNaN(w) ? 0 : w);
-    }, 0);
+    var used = weightOf(false);
     var s = newSection({ weight: used < 100 ? 100 - used : null });
     s.criteria.push(newCriterion());
     state.sections.push(s);
@@ -461,13 +439,19 @@
   }
 
   function payload() {
+    var position = {};
+    extras.flat(state.sections).forEach(function (entry, i) {
+      position[entry.c.key] = i;
+    });
     return {
       critical_zeroes: criticalZeroes.checked,
       notes: notes.value,
+      root_causes: extras.causesPayload(),
       sections: state.sections.map(function (s) {
         return {
           title: s.title,
           weight: number(s.weight),
+          bonus: s.bonus,
           criteria: s.criteria.map(function (c) {
             return {
               text: c.text,
@@ -478,6 +462,9 @@
               category: c.category,
               allow_na: c.allow_na,
               critical: c.critical,
+              section_fail: c.section_fail,
+              comment_on_loss: c.comment_on_loss,
+              shown_when: extras.conditionPayload(c, position),
             };
           }),
         };
@@ -486,7 +473,13 @@
   }
 
   // Maps a server path to the id of the element that shows it, for the items that were sent.
-  function idForPath(path, sent) {
+  function idForPath(path, sent, causes) {
+    var r = /^root_causes(?:\.(\d+)(?:\.(\w+))?)?$/.exec(path);
+    if (r) {
+      if (r[1] == null) return "causes";
+      var rkey = causes[parseInt(r[1], 10)];
+      return rkey == null ? null : "rc" + rkey + (r[2] ? "-" + r[2] : "");
+    }
     var m = /^sections\.(\d+)(?:\.criteria\.(\d+))?(?:\.(\w+))?$/.exec(path);
     if (m) {
       var s = sent[parseInt(m[1], 10)];
@@ -522,6 +515,7 @@
     var sent = state.sections.map(function (s) {
       return { key: s.key, criteria: s.criteria.map(function (c) { return c.key; }) };
     });
+    var sentCauses = extras.causeKeys();
     return request(config.apiUrl, "PUT", payload())
       .then(function (result) {
         errors = {};
@@ -536,7 +530,7 @@
         if (result.status === 400) {
           Object.keys(result.data).forEach(function (path) {
             var messages = [].concat(result.data[path]);
-            var id = idForPath(path, sent);
+            var id = idForPath(path, sent, sentCauses);
             if (id && document.getElementById(id)) errors[id] = messages;
             else summary.push({ label: path === "sections" || path === "non_field_errors" ? "" : path, messages: messages, target: null });
           });

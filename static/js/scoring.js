@@ -1,8 +1,14 @@
 /* The scoring screen (templates/scoring/score.html) and the dispute resolution form
  * (templates/scoring/resolve.html).
  *
- * - A running total computed with exactly the steps of scoring/formula.py, in exact fractions
- *   (BigInt numerators and denominators), rounded half up to one decimal as the server rounds.
+ * - A running total computed by static/js/scoring_formula.js (loaded first) with exactly the
+ *   steps of scoring/formula.py, in exact fractions, rounded half up as the server rounds:
+ *   conditional criteria (shown in form order while their criterion has the chosen answer;
+ *   hidden ones count as N/A, their controls hidden and disabled), section-fail criteria, bonus
+ *   sections (on top, capped at 100 + their weights), and two figures: the interaction score
+ *   (`total`) and the agent score (`agent_total`: lost criteria whose root cause is outside the
+ *   agent's control count as N/A). A lost answer offers its root cause (`c-<id>-cause`), sent
+ *   with the answer; a criterion needing a comment on a loss marks it required.
  * - "score" mode: autosave through PATCH /api/v1/evaluations/<id>/answers/ (debounced after a
  *   change, at once when a comment loses focus); the server's score wins if it differs. Submit
  *   through POST /api/v1/evaluations/<id>/submit/, errors shown next to their criterion.
@@ -39,6 +45,8 @@
 
   var criteria = [];
   var criterionById = {};
+  var rootCauseById = {};
+  (data.rootCauses || []).forEach(function (rc) { rootCauseById[rc.id] = rc; });
   data.sections.forEach(function (s) {
     s.criteria.forEach(function (c) {
       c.section = s.id;
@@ -47,98 +55,10 @@
     });
   });
 
-  // --- exact arithmetic: fractions of BigInts -------------------------------------------------
-
-  function gcd(a, b) {
-    if (a < 0n) a = -a;
-    if (b < 0n) b = -b;
-    while (b) {
-      var t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
-  }
-  function frac(n, d) {
-    n = BigInt(n);
-    d = d === undefined ? 1n : BigInt(d);
-    var g = gcd(n, d) || 1n;
-    return { n: n / g, d: d / g };
-  }
-  function add(x, y) { return frac(x.n * y.d + y.n * x.d, x.d * y.d); }
-  function mul(x, y) { return frac(x.n * y.n, x.d * y.d); }
-  function div(x, y) { return frac(x.n * y.d, x.d * y.n); }
-
-  /* formula.round_half_up: tenths = x × 10; floor, plus one when the rest is at least ½. */
-  function roundHalfUp(x) {
-    var tenths = mul(x, frac(10));
-    var q = tenths.n / tenths.d; // BigInt division truncates; x is never negative
-    var rest = tenths.n - q * tenths.d;
-    if (2n * rest >= tenths.d) q += 1n;
-    return (q / 10n).toString() + "." + (q % 10n).toString();
-  }
-  function decimal(x) { return roundHalfUp(x); }
-
-  /* formula.compute, returning the shape of serializers.explain (totals as strings). */
-  function compute(answers) {
-    var weighted = frac(0);
-    var weightsCounted = 0;
-    var weightsAll = 0;
-    var failed = [];
-    var unanswered = [];
-    var sections = data.sections.map(function (s) {
-      var earned = frac(0);
-      var possible = frac(0);
-      var na = [];
-      var naPoints = 0;
-      s.criteria.forEach(function (c) {
-        var v = answers[c.id];
-        if (v === null || v === undefined) {
-          unanswered.push(c.id);
-        } else if (v === "na") {
-          na.push(c.id);
-          naPoints += c.points;
-        } else {
-          var e = c.kind === "yes_no" ? frac(v ? c.points : 0) : frac(c.points * v, c.scaleMax);
-          earned = add(earned, e);
-          possible = add(possible, frac(c.points));
-          if (c.critical && v === 0) failed.push(c.id);
-        }
-      });
-      weightsAll += s.weight;
-      var counted = possible.n > 0n;
-      var ratio = counted ? div(earned, possible) : null;
-      if (counted) {
-        weightsCounted += s.weight;
-        weighted = add(weighted, mul(frac(s.weight), ratio));
-      }
-      return {
-        id: s.id,
-        title: s.title,
-        weight: s.weight,
-        earned: decimal(earned),
-        possible: decimal(possible),
-        percent: counted ? roundHalfUp(mul(frac(100), ratio)) : null,
-        counted: counted,
-        na_criteria: na,
-        na_points: naPoints
-      };
-    });
-    var raw = weightsCounted ? roundHalfUp(div(mul(frac(100), weighted), frac(weightsCounted))) : null;
-    var criticalFailed = failed.length > 0;
-    var zeroed = criticalFailed && !!data.criticalZeroes && raw !== null;
-    return {
-      total: zeroed ? "0.0" : raw,
-      raw_total: raw,
-      critical_failed: criticalFailed,
-      critical_zeroed: zeroed,
-      failed_critical: failed,
-      weights_counted: weightsCounted,
-      weights_all: weightsAll,
-      unanswered: unanswered,
-      sections: sections
-    };
-  }
+  var formula = window.qaFormula(data);
+  var compute = formula.compute;
+  var shownSet = formula.shownSet;
+  var isLost = formula.isLost;
 
   // --- reading the controls -------------------------------------------------------------------
 
@@ -146,6 +66,7 @@
   function commentBox(c) { return el("c-" + c.id + "-comment"); }
   function timeInput(c) { return el("c-" + c.id + "-time"); }
   function fieldset(c) { return el("crit-" + c.id); }
+  function causeSelect(c) { return el("c-" + c.id + "-cause"); }
 
   function valueOf(c) {
     var checked = form.querySelector('input[name="c-' + c.id + '"]:checked');
@@ -161,6 +82,47 @@
     criteria.forEach(function (c) { map[c.id] = valueOf(c); });
     return map;
   }
+  function causeOf(c) {
+    var select = causeSelect(c);
+    return select && select.value !== "" ? parseInt(select.value, 10) : null;
+  }
+  function causeMap() {
+    var map = {};
+    criteria.forEach(function (c) { map[c.id] = causeOf(c); });
+    return map;
+  }
+  /* Whether the criterion is shown and lost, for the answers in `values`. */
+  function lostNow(c, values, visible) { return !!visible[c.id] && isLost(c, values[c.id]); }
+
+  /* A conditional criterion its condition does not show: hidden, its controls disabled (so the
+     resolve form does not post them), not "unanswered". A lost one offers its root cause and,
+     when the criterion says so, marks its comment as required. */
+  function applyVisibility(values) {
+    var visible = shownSet(values);
+    criteria.forEach(function (c) {
+      var fs = fieldset(c);
+      if (!fs) return;
+      var shown = !!visible[c.id];
+      fs.hidden = !shown;
+      fs.disabled = !shown;
+      var lost = lostNow(c, values, visible);
+      var select = causeSelect(c);
+      if (select) {
+        select.disabled = !lost;
+        select.closest(".root-cause").hidden = !lost;
+      }
+      if (c.commentOnLoss) {
+        var mark = fs.querySelector(".required-mark");
+        if (mark) mark.hidden = !lost;
+        var box = commentBox(c);
+        if (box) {
+          if (lost) box.setAttribute("aria-required", "true");
+          else box.removeAttribute("aria-required");
+        }
+      }
+    });
+    return visible;
+  }
 
   // Criteria the server already holds a row for, or that the evaluator touched: only those are
   // sent, so an untouched criterion does not get an empty answer row.
@@ -169,15 +131,20 @@
     if (valueOf(c) !== null || (commentBox(c) && commentBox(c).value) || timeOf(c) !== null) touched[c.id] = true;
   });
 
+  /* A hidden criterion is sent unanswered (what it had is kept on the page should it show
+     again); a root cause goes with a lost answer only. */
   function answersPayload() {
+    var values = answerMap();
+    var visible = shownSet(values);
     return criteria
       .filter(function (c) { return touched[c.id]; })
       .map(function (c) {
         return {
           criterion: c.id,
-          value: valueOf(c),
+          value: visible[c.id] ? values[c.id] : null,
           comment: commentBox(c) ? commentBox(c).value : "",
-          time_offset: timeOf(c)
+          time_offset: timeOf(c),
+          root_cause: lostNow(c, values, visible) ? causeOf(c) : null
         };
       });
   }
@@ -185,12 +152,18 @@
   // --- the running total panel ----------------------------------------------------------------
 
   var totalEl = el("total-value");
+  var agentEl = el("agent-total-value");
+  var notesEl = el("score-notes");
   var totalBox = el("running-total");
   var criticalEl = el("critical-alert");
   var progressEl = el("progress-line");
 
   function render(score) {
     if (totalEl) totalEl.textContent = score.total === null ? S.noTotal || "–" : qa.formatNumber(score.total, 1);
+    if (agentEl) {
+      agentEl.textContent = score.agent_total === null || score.agent_total === undefined
+        ? S.noTotal || "–" : qa.formatNumber(score.agent_total, 1);
+    }
     if (totalBox) totalBox.classList.toggle("zeroed", !!score.critical_zeroed);
     score.sections.forEach(function (s) {
       var li = document.querySelector('#section-bars li[data-section="' + s.id + '"]');
@@ -199,8 +172,11 @@
         data.sections.filter(function (x) { return x.id === s.id; })[0].criteria.every(function (c) {
           return s.na_criteria.indexOf(c.id) >= 0;
         });
+      var failed = s.failed_by && s.failed_by.length > 0;
       li.classList.toggle("dropped", !s.counted);
-      li.querySelector(".pct").textContent = s.counted ? qa.formatNumber(s.percent, 1) + " %" : allNa ? S.dropped : "–";
+      li.classList.toggle("failed", failed);
+      li.querySelector(".pct").textContent = failed ? S.sectionFailed
+        : s.counted ? qa.formatNumber(s.percent, 1) + " %" : allNa ? S.dropped : "–";
       li.querySelector(".bar").value = s.counted ? Number(s.percent) : 0;
     });
     if (criticalEl) {
@@ -215,9 +191,49 @@
       }
     }
     if (progressEl) {
-      var total = criteria.length;
+      var total = criteria.length - (score.hidden || []).length;
       progressEl.textContent = fmt(S.answered, { n: total - score.unanswered.length, total: total });
     }
+    renderNotes(score);
+  }
+
+  function textOf(id) { return "'" + criterionById[id].text + "'"; }
+
+  /* What the extensions did: hidden criteria, failed sections, the bonus, excused losses. */
+  function renderNotes(score) {
+    if (!notesEl) return;
+    var notes = [];
+    if (score.hidden && score.hidden.length) notes.push(fmt(S.hiddenNote, { n: score.hidden.length }));
+    (score.sections || []).forEach(function (s) {
+      if (s.failed_by && s.failed_by.length) {
+        notes.push(fmt(S.failedNote, {
+          section: s.title,
+          criterion: s.failed_by.map(function (id) { return criterionById[id].text; }).join("', '")
+        }));
+      }
+    });
+    if (score.bonus_weights) {
+      notes.push(score.critical_zeroed ? S.bonusZeroed : fmt(S.bonusNote, {
+        points: qa.formatNumber(score.bonus_points, 1),
+        cap: score.cap
+      }));
+    }
+    if (score.excused && score.excused.length) {
+      var causes = causeMap();
+      notes.push(fmt(S.excusedNote, {
+        items: score.excused.map(function (id) {
+          var cause = rootCauseById[causes[id]];
+          return textOf(id) + (cause ? " (" + cause.text + ")" : "");
+        }).join(", ")
+      }));
+    }
+    notesEl.textContent = "";
+    notes.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      notesEl.appendChild(li);
+    });
+    notesEl.hidden = notes.length === 0;
   }
 
   // On the resolve form, mark the criteria whose answer differs from the evaluator's.
@@ -248,7 +264,8 @@
 
   function recompute() {
     var values = answerMap();
-    var score = compute(values);
+    applyVisibility(values);
+    var score = compute(values, causeMap());
     render(score);
     markChanges(values);
     return score;
@@ -280,7 +297,7 @@
     if (first) first.focus({ preventScroll: true });
   }
   function namesCriteria(body) {
-    return Object.keys(body || {}).some(function (key) { return /^criterion\.\d+$/.test(key); });
+    return Object.keys(body || {}).some(function (key) { return /^criterion\.\d+(\.\w+)?$/.test(key); });
   }
   function withoutDetail(body) {
     var rest = {};
@@ -292,7 +309,7 @@
     var general = [];
     var first = null;
     Object.keys(body || {}).forEach(function (key) {
-      var m = /^criterion\.(\d+)$/.exec(key);
+      var m = /^criterion\.(\d+)(?:\.\w+)?$/.exec(key); // also criterion.<id>.root_cause
       var messages = [].concat(body[key]);
       if (m && showCriterionError(m[1], messages)) {
         if (!first) first = criterionById[m[1]];
@@ -350,6 +367,7 @@
     dirty = false;
     var sentAnswers = answersPayload();
     var sentValues = answerMap();
+    var sentCauses = causeMap();
     var summary = el("summary");
     var body = { answers: sentAnswers };
     if (summary) body.summary = summary.value;
@@ -363,10 +381,11 @@
           setStatus(saved, "ok");
           if (res.body && res.body.score) {
             var server = res.body.score;
-            var local = compute(sentValues);
-            if (server.total !== local.total) {
-              console.warn("scoring.js: the server's score " + server.total +
-                " differs from the running total " + local.total + "; showing the server's.");
+            var local = compute(sentValues, sentCauses);
+            if (server.total !== local.total || server.agent_total !== local.agent_total) {
+              console.warn("scoring.js: the server's score " + server.total + " / " + server.agent_total +
+                " differs from the running total " + local.total + " / " + local.agent_total +
+                "; showing the server's.");
               setStatus(saved + " · " + fmt(S.serverDiffers, {
                 server: qa.formatNumber(server.total, 1),
                 local: qa.formatNumber(local.total, 1)
@@ -416,6 +435,10 @@
       clearCriterionError(c);
       var score = recompute();
       if (!score.unanswered.length) say(""); // "n criteria are not answered" no longer holds
+      scheduleSave();
+    } else if (c && ev.target.tagName === "SELECT") {
+      touched[c.id] = true; // a root cause: the agent score may change
+      recompute();
       scheduleSave();
     }
   });
@@ -492,8 +515,20 @@
       ev.preventDefault();
       say("");
       var values = answerMap();
-      var missing = criteria.filter(function (c) { return values[c.id] === null; });
+      var visible = shownSet(values);
+      var missing = criteria.filter(function (c) { return visible[c.id] && values[c.id] === null; });
       criteria.forEach(clearCriterionError);
+      var uncommented = criteria.filter(function (c) {
+        var box = commentBox(c);
+        return c.commentOnLoss && lostNow(c, values, visible) && !(box && box.value.trim());
+      });
+      if (!missing.length && uncommented.length) {
+        uncommented.forEach(function (c) { showCriterionError(c.id, fmt(S.commentRequired, { criterion: c.text })); });
+        say(fmt(S.submitFailed, { reason: fmt(S.commentRequired, { criterion: uncommented[0].text }) }));
+        focusCriterion(uncommented[0]);
+        commentBox(uncommented[0]).focus();
+        return;
+      }
       if (missing.length) {
         missing.forEach(function (c) { showCriterionError(c.id, fmt(S.notAnswered, { criterion: c.text })); });
         say(missing.length === 1
@@ -548,5 +583,5 @@
   }
 
   recompute();
-  window.qaScoring = { compute: compute, answers: answerMap, save: save };
+  window.qaScoring = { compute: compute, answers: answerMap, causes: causeMap, save: save };
 })();

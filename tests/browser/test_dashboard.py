@@ -157,5 +157,5 @@ def test_hr_downloads_the_months_bonus_export_as_xlsx(new_page, center, tmp_path
     assert li["Evaluations counted"] == 2
     # A typed number, the average rounded half-up to one decimal as everywhere in the product.
     expected = (sum(e.total for e in li_november) / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    assert isinstance(li["QA average"], float) and li["QA average"] == float(expected)
+    assert isinstance(li["QA average (agent score)"], float) and li["QA average (agent score)"] == float(expected)
     assert page.errors == []

@@ -5,6 +5,7 @@ Fixtures are local to this file (tests/browser/conftest.py belongs to the shared
 """
 
 import os
+import re
 
 import pytest
 
@@ -164,4 +165,101 @@ def test_a_qa_auditor_builds_saves_fixes_and_publishes_a_scorecard(builder_page)
     page.goto("/scorecards/")
     expect(page.get_by_role("link", name="Billing QA")).to_be_visible()
     page.screenshot(path=f"{SCREENSHOTS}/scorecard_list.png", full_page=True)
+    assert page.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_builds_and_publishes_a_scorecard_with_every_extension(builder_page):
+    from playwright.sync_api import expect
+
+    from tests.browser.scorecard_steps import build_extended_scorecard
+
+    page = builder_page
+    f.UserFactory(username="mgr_builder", roles=["manager"])
+    log_in(page, "mgr_builder")
+    version_id = build_extended_scorecard(page, "Care QA")
+
+    # The published version's page shows what was built.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Care QA, version 1")
+    expect(page.get_by_role("heading", name=re.compile("Extra mile"))).to_contain_text("bonus section")
+    expect(page.get_by_text("bonus sections: a score may reach 100 + 10")).to_be_visible()
+    expect(page.get_by_text("Shown only when 1.1 “Hold needed” = Yes")).to_be_visible()
+    closing = page.get_by_role("row", name=re.compile("Closes the call"))
+    expect(closing).to_contain_text("fails its section")
+    expect(closing).to_contain_text("required")
+    causes = page.locator("section.sc-causes-view tbody tr")
+    expect(causes).to_have_count(2)
+    expect(causes.nth(0)).to_contain_text("Did not follow the procedure")
+    expect(causes.nth(0)).to_contain_text("the agent's")
+    expect(causes.nth(1)).to_contain_text("System outage")
+    expect(causes.nth(1)).to_contain_text("the process's")
+    page.screenshot(path=f"{SCREENSHOTS}/scorecard_version_extended.png", full_page=True)
+
+    version = ScorecardVersion.objects.get(pk=version_id)
+    assert version.status == VersionStatus.PUBLISHED
+    sections = list(version.sections.order_by("position"))
+    assert [(s.title, s.weight, s.bonus) for s in sections] == [
+        ("Etiquette", 60, False),
+        ("Resolution", 40, False),
+        ("Extra mile", 10, True),
+    ]
+    hold, asks, closing_row = sections[0].criteria.order_by("position")
+    assert (asks.shown_when_criterion_id, asks.shown_when_value) == (hold.pk, 1)
+    assert (closing_row.section_fail, closing_row.comment_on_loss) == (True, True)
+    assert [(c.text, c.agent_controllable) for c in version.root_causes.order_by("position")] == [
+        ("Did not follow the procedure", True),
+        ("System outage", False),
+    ]
+    assert page.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reordering_or_removing_a_trigger_drops_the_condition_and_says_so(builder_page):
+    from playwright.sync_api import expect
+
+    from scoring import services
+    from tests.scoring.test_scorecard_api import extended
+
+    page = builder_page
+    manager = f.UserFactory(username="mgr_reorder", roles=["manager"])
+    scorecard = services.scorecard_create(name="Care QA", by=manager)
+    draft = scorecard.versions.get()
+    services.scorecard_draft_save(version=draft, structure=extended(), by=manager)
+    log_in(page, "mgr_reorder")
+    page.goto(f"/scorecards/versions/{draft.pk}/edit/")
+    notice = page.locator("#condition-notice")
+    expect(notice).to_be_hidden()
+    asks = section(page, 0).locator("li.sc-criterion").nth(1)
+    expect(asks.get_by_label("Shown only when", exact=True)).to_have_value(
+        page.locator("li.sc-criterion").nth(0).get_attribute("data-ckey")
+    )
+    expect(asks.get_by_label("has the answer", exact=True)).to_have_value("1")
+    page.screenshot(path=f"{SCREENSHOTS}/scorecard_builder_extended.png", full_page=True)
+
+    # Moving the whole Resolution section first keeps its condition (renumbered, still earlier).
+    section(page, 1).get_by_role("button", name="Move section “Resolution” up").click()
+    expect(notice).to_be_hidden()
+    callback = section(page, 0).locator("li.sc-criterion").nth(1)
+    expect(callback.get_by_label("Shown only when", exact=True).locator("option:checked")).to_have_text("1.1 Explains")
+
+    # Moving "Hold needed" below the criterion that depends on it drops that condition.
+    section(page, 1).get_by_role("button", name="Move criterion “Hold needed” down").click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(
+        "“Asks before holding” is now always shown: “Hold needed”, which it depended on, no longer comes before it."
+    )
+    asks = section(page, 1).locator("li.sc-criterion").nth(0)
+    expect(asks.get_by_label("Shown only when", exact=True)).to_have_value("")
+    expect(asks.get_by_label("has the answer", exact=True)).to_be_disabled()
+
+    # Removing a trigger drops the conditions that named it.
+    section(page, 0).get_by_role("button", name="Remove criterion “Explains”").click()
+    expect(notice).to_contain_text(
+        "“Offers a callback” is now always shown: “Explains”, which it depended on, was removed."
+    )
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#save-status")).to_have_text("Saved.")
+    from scoring.models import Criterion
+
+    assert not Criterion.objects.filter(section__version=draft, shown_when_criterion__isnull=False).exists()
     assert page.problems == []

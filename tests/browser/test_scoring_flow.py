@@ -244,3 +244,116 @@ def test_the_running_total_is_the_server_formula(new_page, center):
         assert [s["percent"] for s in js["sections"]] == [s["percent"] for s in expected["sections"]], answers
         assert [s["counted"] for s in js["sections"]] == [s["counted"] for s in expected["sections"]], answers
     assert page.errors == []
+
+
+def test_the_running_totals_follow_the_formula_with_every_extension(new_page, center):
+    """Both figures of static/js/scoring.js (the interaction score and the agent score) against
+    scoring/formula.py on random forms of a scorecard using every extension: chained conditions,
+    section-fail criteria (one in a bonus section), a critical scale, a bonus section with N/A,
+    and root causes within and outside the agent's control."""
+    import random
+
+    from scoring import formula, services
+    from scoring.models import RootCause
+    from scoring.serializers import explain
+    from tests.scoring.factories import criteria as by_key
+    from tests.scoring.factories import make_scorecard_version
+
+    yes_no = {"kind": "yes_no"}
+
+    def when(number: int, value: int) -> dict:
+        return {"shown_when": {"criterion": number, "value": value}}
+
+    structure = {
+        "sections": [
+            {
+                "title": "Opening",
+                "weight": 30,
+                "criteria": [
+                    {"text": "A", **yes_no, "points": 5, "section_fail": True},
+                    {"text": "B", **yes_no, "points": 5, "comment_on_loss": True},
+                    {"text": "C", "kind": "scale", "scale_max": 3, "points": 4, **when(0, 1)},
+                    {"text": "D", **yes_no, "points": 7, "allow_na": True, **when(2, 2)},
+                ],
+            },
+            {
+                "title": "Handling",
+                "weight": 70,
+                "criteria": [
+                    {"text": "E", "kind": "scale", "scale_max": 4, "points": 10, "allow_na": True, "critical": True},
+                    {"text": "F", **yes_no, "points": 3, **when(4, 0)},
+                    {"text": "G", "kind": "scale", "scale_max": 7, "points": 9},
+                ],
+            },
+            {
+                "title": "Extra",
+                "weight": 7,
+                "bonus": True,
+                "criteria": [
+                    {"text": "H", "kind": "scale", "scale_max": 2, "points": 3, "allow_na": True},
+                    {"text": "I", **yes_no, "points": 2, "section_fail": True, **when(6, 7)},
+                ],
+            },
+        ],
+        "root_causes": [
+            {"text": "Agent's own", "agent_controllable": True},
+            {"text": "System", "agent_controllable": False},
+            {"text": "Policy", "agent_controllable": False},
+        ],
+    }
+    version = make_scorecard_version(structure=structure, name="Every extension")
+    criteria = by_key(version)
+    causes = [None, *RootCause.objects.filter(version=version).values_list("pk", flat=True)]
+    process = set(RootCause.objects.filter(version=version, agent_controllable=False).values_list("pk", flat=True))
+    evaluation = services.evaluation_start(call=center["call"], by=center["qa"], version=version)
+    page = new_page()
+    log_in(page, "qa")
+    page.goto(f"/evaluations/{evaluation.pk}/score/")
+    page.wait_for_function("window.qaScoring !== undefined")
+
+    specs = version.specs()
+    rng = random.Random(20261201)
+    cases = []
+    for i in range(500):
+        answers, chosen = {}, {}
+        for c in criteria.values():
+            # Mostly answered, so the conditions open and the figures differ often.
+            options = [*range(c.scale_max + 1)] * 3 + [None] + ([formula.NA] if c.allow_na else [])
+            answers[c.pk] = rng.choice(options) if i % 7 else rng.choice(range(c.scale_max + 1))
+            chosen[c.pk] = rng.choice(causes)
+        cases.append((answers, chosen))
+    got = page.evaluate(
+        "cases => cases.map(([a, c]) => window.qaScoring.compute(a, c))",
+        [[{str(k): v for k, v in a.items()}, {str(k): v for k, v in c.items()}] for a, c in cases],
+    )
+    keys = (
+        "total",
+        "raw_total",
+        "agent_total",
+        "critical_failed",
+        "critical_zeroed",
+        "failed_critical",
+        "weights_counted",
+        "hidden",
+        "failed_sections",
+        "bonus_points",
+        "cap",
+        "excused",
+        "unanswered",
+    )
+    differ = 0
+    for (answers, chosen), js in zip(cases, got, strict=True):
+        excused = {cid for cid, cause in chosen.items() if cause in process}
+        expected = explain(formula.compute(specs, answers, critical_zeroes=version.critical_zeroes, excused=excused))
+        for key in keys:
+            assert js[key] == expected[key], (key, answers, chosen, js[key], expected[key])
+        for mine, theirs in ((js, expected), (js["agent"], expected["agent"])):
+            if theirs is None:
+                assert mine is None, (answers, chosen)
+                continue
+            assert [s["percent"] for s in mine["sections"]] == [s["percent"] for s in theirs["sections"]], answers
+            assert [s["failed_by"] for s in mine["sections"]] == [s["failed_by"] for s in theirs["sections"]]
+        differ += expected["agent_total"] != expected["total"]
+    assert differ > 50, "too few forms where a process cause changed the agent score"
+    assert any(len(js["hidden"]) == 0 for js in got) and any(js["failed_sections"] for js in got)
+    assert page.errors == []

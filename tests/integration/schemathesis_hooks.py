@@ -16,6 +16,9 @@ author reads it; the negative data is left alone.
 - a batch of calls (POST /api/v1/calls/bulk/) names an agent and a line of business that exist
   (QA_FUZZ_AGENT, QA_FUZZ_LINE: the harness reads them from the API), no call twice, and calls
   that started in the years 2000–2100.
+- a scorecard draft (PUT /api/v1/scorecard-versions/{id}/): a criterion's condition names an
+  earlier criterion and an answer it can take (else the condition is dropped); root causes are
+  listed once each (a repeated text gets a number).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ RECORDING_PATH = "/api/v1/calls/{id}/recording/"
 BULK_PATH = "/api/v1/calls/bulk/"
 REVIEW_PATHS = ("/api/v1/development-reviews/{id}/", "/api/v1/development-reviews/schedule-half-year/")
 LIBRARY_PATH = "/api/v1/library-calls/{id}/"
+DRAFT_PATH = "/api/v1/scorecard-versions/{id}/"
 
 
 def _wav() -> bytes:
@@ -75,6 +79,31 @@ def before_call(ctx, case, **kwargs):
             case.body.pop(name, None)
     elif path == LIBRARY_PATH and isinstance(case.body, dict) and "time_offset" in case.body:
         case.body["time_offset"] = 0.0
+    elif path == DRAFT_PATH and isinstance(case.body, dict):
+        _keep_draft_rules(case.body)
+
+
+def _keep_draft_rules(body: dict) -> None:
+    highest: list[int] = []  # the highest answer of each criterion so far, in form order
+    for section in body.get("sections") or []:
+        for criterion in (section.get("criteria") or []) if isinstance(section, dict) else []:
+            if not isinstance(criterion, dict):
+                continue
+            condition = criterion.get("shown_when")
+            if isinstance(condition, dict):
+                index, value = condition.get("criterion"), condition.get("value")
+                if not (isinstance(index, int) and index < len(highest) and isinstance(value, int)):
+                    criterion["shown_when"] = None
+                elif value > highest[index]:
+                    criterion["shown_when"] = None
+            scale = criterion.get("kind") == "scale" and isinstance(criterion.get("scale_max"), int)
+            highest.append(criterion["scale_max"] if scale else 1)
+    seen = set()
+    for number, cause in enumerate(body.get("root_causes") or []):
+        if isinstance(cause, dict) and isinstance(cause.get("text"), str):
+            if cause["text"].strip().casefold() in seen:
+                cause["text"] = f"{cause['text'][:150]} {number}"
+            seen.add(cause["text"].strip().casefold())
 
 
 def _existing_references(rows: list) -> None:

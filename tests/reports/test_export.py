@@ -24,7 +24,8 @@ HEADER = [
     "Row type",
     "Adjusted month",
     "Evaluations counted",
-    "QA average",
+    # The column says which figure it averages: the agent score by default (issue 16).
+    "QA average (agent score)",
     "Critical failures",
     "QA average (score)",
     "Customer satisfaction (score)",
@@ -68,7 +69,7 @@ class ExportContentTests(PerformanceMonth):
         e1 = dict(zip(HEADER, rows[1], strict=True))
         self.assertEqual((e1["Employee ID"], e1["Team"], e1["Month"]), ("E1", "Team A", MONTH.label))
         self.assertEqual(e1["Evaluations counted"], 2)
-        self.assertEqual(e1["QA average"], 88.8)
+        self.assertEqual(e1["QA average (agent score)"], 88.8)
         self.assertEqual(e1["Average handle time (score)"], 81.5)
         self.assertEqual((e1["Performance score"], e1["Bonus band"], e1["Bonus multiplier"]), (88.8, "Good", 1.0))
         e2 = dict(zip(HEADER, rows[2], strict=True))

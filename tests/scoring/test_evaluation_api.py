@@ -155,6 +155,10 @@ class DetailTests(ScoringPersonas):
                 "counted": True,
                 "na_criteria": [],
                 "na_points": 0,
+                "bonus": False,
+                "hidden": [],
+                "failed_by": [],
+                "excused": [],
             },
         )
         # Clarity was N/A: its 10 points left the section, which still counts on empathy alone.
@@ -181,7 +185,14 @@ class DetailTests(ScoringPersonas):
         answers = {a["criterion"]: a for a in data["answers"]}
         self.assertEqual(
             answers[self.cid("clarity")],
-            {"criterion": self.cid("clarity"), "value": None, "na": True, "comment": "", "time_offset": None},
+            {
+                "criterion": self.cid("clarity"),
+                "value": None,
+                "na": True,
+                "comment": "",
+                "time_offset": None,
+                "root_cause": None,
+            },
         )
         self.assertEqual(answers[self.cid("empathy")]["value"], 3)
         [dispute] = data["disputes"]

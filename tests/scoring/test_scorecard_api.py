@@ -159,8 +159,13 @@ class ReadTests(ScorecardApiCase):
                 "allow_na": True,
                 "critical": False,
                 "position": 0,
+                "section_fail": False,
+                "comment_on_loss": False,
+                "shown_when": None,
             },
         )
+        self.assertEqual([s["bonus"] for s in body["sections"]], [False, False])
+        self.assertEqual((body["total_weight"], body["bonus_weight"], body["root_causes"]), (100, 0, []))
         self.assertEqual(body["publish_problems"], [])
 
     def test_reading_a_version_costs_the_same_queries_for_3_or_12_criteria(self):

@@ -9,7 +9,7 @@ from scoring import services
 from scoring.models import Evaluation, Scorecard, ScorecardVersion, VersionStatus
 from tests import factories as f
 from tests.personas import Personas
-from tests.scoring.test_scorecard_api import structure
+from tests.scoring.test_scorecard_api import extended, structure
 
 
 class PageCase(Personas):
@@ -81,6 +81,7 @@ class ListPageTests(PageCase):
                 self.assertEqual(self.client.get("/scorecards/").status_code, 200)
             return len(ctx.captured_queries)
 
+        count()  # warm up: the user's roles and the site's settings are cached after the first request
         before = count()
         for n in range(1, 4):
             v = self.published(name=f"Card {n}", lines=[self.lob])
@@ -279,3 +280,65 @@ class PagePermissionTests(PageCase):
         version = self.draft()
         self.client.force_login(f.UserFactory(username="admin", roles=["admin"]))
         self.assertContains(self.client.get(f"/scorecards/versions/{version.pk}/edit/"), 'id="builder"')
+
+
+class ExtensionPageTests(PageCase):
+    def extended_version(self, publish=True):
+        version = self.draft()
+        services.scorecard_draft_save(version=version, structure=extended(), by=self.manager)
+        return services.scorecard_publish(version=version, by=self.manager) if publish else version
+
+    def test_the_version_page_shows_bonus_section_fail_comments_conditions_and_root_causes(self):
+        version = self.extended_version()
+        self.client.force_login(self.supervisor)
+        response = self.client.get(f"/scorecards/versions/{version.pk}/")
+        self.assertContains(response, '<span class="tag ok">bonus section</span>', count=1)
+        self.assertContains(response, "Its points come on top of the 100: up to 5 more.")
+        self.assertContains(response, "100 % · bonus sections: a score may reach 100 + 5")
+        self.assertContains(response, '<span class="tag bad">fails its section</span>', count=1)
+        self.assertContains(response, "<td>required</td>", count=1)
+        self.assertContains(response, "Shown only when 1.1 “Hold needed” = Yes")
+        self.assertContains(response, "Shown only when 2.1 “Explains” = 2")
+        page = response.content.decode()
+        causes = page.split('id="root-causes"')[1]
+        self.assertIn("Did not follow the procedure", causes)
+        self.assertIn("the agent's", causes.split("System down")[0])
+        self.assertIn("the process's (not counted against the agent)", causes.split("System down")[1])
+
+    def test_a_version_without_root_causes_says_so(self):
+        version = self.published()
+        self.client.force_login(self.qa)
+        response = self.client.get(f"/scorecards/versions/{version.pk}/")
+        self.assertContains(response, "No root causes: evaluators name none when points are lost.")
+        self.assertNotContains(response, "bonus section")
+        self.assertNotContains(response, "Shown only when")
+
+    def test_the_builder_gets_the_extensions_and_their_texts(self):
+        version = self.extended_version(publish=False)
+        self.client.force_login(self.manager)
+        response = self.client.get(f"/scorecards/versions/{version.pk}/edit/")
+        page = response.content.decode()
+        data = json.loads(page.split('id="scorecard-structure" type="application/json">')[1].split("</script>")[0])
+        self.assertEqual(data["sections"][0]["criteria"][1]["shown_when"], {"criterion": 0, "value": 1})
+        self.assertEqual([c["agent_controllable"] for c in data["root_causes"]], [True, False])
+        config = json.loads(page.split('id="builder-config" type="application/json">')[1].split("</script>")[0])
+        for key, text in (
+            ("bonus", "Bonus section"),
+            ("sectionFail", "Fails its section"),
+            ("commentOnLoss", "Comment required when points are lost"),
+            ("shownWhen", "Shown only when"),
+            ("agentControllable", "Within the agent's control"),
+        ):
+            self.assertEqual(config["text"][key], text)
+        self.assertContains(response, 'id="add-cause"')
+        # The builder's scripts are files (the page's CSP allows no inline script).
+        for script in ("scorecard_builder_dom.js", "scorecard_builder_extras.js", "scorecard_builder.js"):
+            self.assertContains(response, f"js/{script}")
+
+    def test_a_supervisor_may_not_open_the_builder_of_an_extended_draft(self):
+        version = self.extended_version(publish=False)
+        self.client.force_login(self.supervisor)
+        self.assertEqual(self.client.get(f"/scorecards/versions/{version.pk}/edit/").status_code, 403)
+        self.assertEqual(self.client.post(f"/scorecards/versions/{version.pk}/publish/").status_code, 403)
+        version.refresh_from_db()
+        self.assertEqual(version.status, VersionStatus.DRAFT)
