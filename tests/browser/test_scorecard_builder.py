@@ -218,7 +218,7 @@ def test_reordering_or_removing_a_trigger_drops_the_condition_and_says_so(builde
     from playwright.sync_api import expect
 
     from scoring import services
-    from tests.scoring.test_scorecard_api import extended
+    from tests.scoring.test_scorecard_api_extensions import extended
 
     page = builder_page
     manager = f.UserFactory(username="mgr_reorder", roles=["manager"])

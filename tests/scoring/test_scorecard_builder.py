@@ -9,7 +9,8 @@ from scoring import services
 from scoring.models import Evaluation, Scorecard, ScorecardVersion, VersionStatus
 from tests import factories as f
 from tests.personas import Personas
-from tests.scoring.test_scorecard_api import extended, structure
+from tests.scoring.test_scorecard_api import structure
+from tests.scoring.test_scorecard_api_extensions import extended
 
 
 class PageCase(Personas):
