@@ -201,7 +201,10 @@ class Call(models.Model):
         ordering = ["-start_time"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-        permissions = [("ingest_calls", _("Can ingest calls and upload recordings (telephony integration)"))]
+        permissions = [
+            ("ingest_calls", _("Can ingest calls and upload recordings (telephony integration)")),
+            ("view_unredacted_transcripts", _("Can read transcripts with personal data unmasked")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="call_unique_external_id"),
             models.CheckConstraint(condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5), name="call_csat_1_5"),

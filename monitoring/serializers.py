@@ -7,6 +7,7 @@ from rest_framework import serializers
 from qa_platform.schema import SINGLE_LINE, SINGLE_LINE_REQUIRED
 
 from .models import Agent, Call, LineOfBusiness, Shift, Team
+from .redaction import transcript_for
 from .validators import CALL_KEY_SCHEMA_PATTERN
 
 # For the OpenAPI schema only (a JSON Schema pattern has no \A or \Z); ingest validates with
@@ -86,6 +87,14 @@ class CallSerializer(serializers.ModelSerializer):
             "recording_url",
             "transcript",
         ]
+
+    def to_representation(self, call):
+        data = super().to_representation(call)
+        # Personal data in the transcript is masked unless the reader may see originals.
+        if "transcript" in data:
+            request = self.context.get("request")
+            data["transcript"] = transcript_for(getattr(request, "user", None), data["transcript"])
+        return data
 
     def get_recording_url(self, call) -> str | None:
         if not call.recording:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring.recordings import recording_response
+from monitoring.redaction import transcript_for
 from monitoring.selectors import is_private_line
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
@@ -92,7 +93,7 @@ def _detail_context(request, entry) -> dict:
         "can_edit": can_edit_entry(entry, user),
         "can_curate": can_curate(user),
         "evaluation_visible": evaluation_visible,
-        "transcript": call.transcript or [],
+        "transcript": transcript_for(request.user, call.transcript or []),
     }
 
 
