@@ -13,6 +13,7 @@ from .models import (
     Site,
     Team,
 )
+from .models_analytics import FLAG_FIELDS, AnalysisSettings, CallAnalysis, PhraseRule
 from .tasks import rederive_shifts
 
 
@@ -101,3 +102,28 @@ class ListenLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # an audit trail is not edited
+
+
+# Automatic QA: each line's thresholds and phrase rules, kept in history; the analyses, read only.
+@admin.register(AnalysisSettings)
+class AnalysisSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["line_of_business", "agent_channel", "silence_seconds", "hold_long_seconds", "long_call_seconds"]
+
+
+@admin.register(PhraseRule)
+class PhraseRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "line_of_business", "kind", "speaker", "window", "window_seconds", "threshold", "active"]
+    list_filter = ["line_of_business", "kind", "active"]
+
+
+@admin.register(CallAnalysis)
+class CallAnalysisAdmin(admin.ModelAdmin):
+    list_display = ["call", "status", "source", *FLAG_FIELDS, "analyzed_at"]
+    list_filter = ["status", *FLAG_FIELDS]
+    raw_id_fields = ["call"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -360,3 +360,12 @@ class Assignment(models.Model):
         from django.utils import timezone
 
         return self.status == AssignmentStatus.OPEN and self.due_at < timezone.now()
+
+
+# The analytics models refer to the ones above; importing them here registers them with the app.
+from .models_analytics import (  # noqa: E402, F401
+    AnalysisSettings,
+    AnalysisStatus,
+    CallAnalysis,
+    PhraseRule,
+)

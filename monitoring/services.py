@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ingest
+from . import ingest, services_analytics
 from .models import Call, ListenLog, Shift
 from .selectors import is_private_line
 
@@ -77,6 +77,9 @@ def calls_upsert(*, rows: list, row_numbers: list[int] | None = None) -> UpsertR
                 unique_fields=["source", "external_id"],
                 update_fields=ingest.UPSERT_UPDATE_FIELDS,
             )
+        if settings.CALL_ANALYSIS_AFTER_INGEST:
+            # Calls with a transcript are analysed now; recordings when they are attached.
+            services_analytics.enqueue_analysis(c.pk for c in calls if c.pk and c.transcript)
     return UpsertResult(created=created, updated=updated)
 
 
@@ -233,6 +236,8 @@ def call_recording_attach(*, call: Call, upload) -> Call:
         call.recording_content_type = mime
         call.recording_size = upload.size
         call.save(update_fields=["recording", "recording_content_type", "recording_size", "updated_at"])
+        if settings.CALL_ANALYSIS_AFTER_INGEST:
+            services_analytics.enqueue_analysis([call.pk])
     if old_name and old_name != call.recording.name and not Call.objects.filter(recording=old_name).exists():
         transaction.on_commit(lambda: call.recording.storage.delete(old_name))
     return call

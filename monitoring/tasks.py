@@ -39,3 +39,11 @@ def import_calls_file(
 def rederive_shifts(**kwargs) -> int:
     """Recompute every call's shift after the shift windows were edited."""
     return services.calls_rederive_shifts()
+
+
+@shared_task(name="monitoring.analyze_calls", acks_late=True, reject_on_worker_lost=True)
+def analyze_calls_task(*, call_ids: list[int], **kwargs) -> dict:
+    """Analyse a batch of calls (idempotent: a rerun rewrites the same analyses)."""
+    from . import services_analytics
+
+    return services_analytics.analyze_calls(call_ids)

@@ -18,6 +18,7 @@ from . import selectors, services
 from .filters import search_calls
 from .forms import CallImportForm
 from .models import MAX_ID, ListenLog
+from .models_analytics import CallAnalysis
 from .permissions import CALL_LIST_ROLES, OVERVIEW_ROLES, TEAM_ROLES, can_ingest_calls, can_see_calls
 from .recordings import recording_response
 
@@ -168,6 +169,7 @@ def call_detail(request, pk: int):
         "on_private_line": on_private_line,
         # Calls on private lines are never monitored: no app offers to evaluate them.
         "call_actions": [] if on_private_line else call_actions_for(request.user, call),
+        "analysis": CallAnalysis.objects.filter(call=call).first(),
     }
     if has_role(request.user, MANAGER, ADMIN):
         context["listens"] = ListenLog.objects.filter(call=call).select_related("user")[:20]

@@ -385,6 +385,9 @@ AXES_CLIENT_IP_CALLABLE = "qa_platform.security.client_ip"
 
 # Product settings.
 FEEDBACK_SLA_HOURS = env.int("FEEDBACK_SLA_HOURS", default=4)
+# Automatic QA: analyse each call (audio measures, phrase rules) once it is ingested or its
+# recording attached (monitoring/services_analytics.py); off, `manage.py analyze_calls` does it.
+CALL_ANALYSIS_AFTER_INGEST = env.bool("CALL_ANALYSIS_AFTER_INGEST", default=True)
 RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CALL_IMPORT_MAX_ROWS = env.int("CALL_IMPORT_MAX_ROWS", default=100_000)

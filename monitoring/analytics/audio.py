@@ -345,6 +345,10 @@ def measure(
 # --- the whole recording --------------------------------------------------------------------
 
 
+class NeedsTranscript(ValueError):
+    """A one-channel recording and no transcript to tell the parties apart."""
+
+
 def analyze_recording(
     path,
     channel_map: dict[str, int] | None = None,
@@ -368,7 +372,7 @@ def analyze_recording(
         agent, customer = parts[AGENT], parts[CUSTOMER]
         source = "transcript"
     else:
-        raise ValueError("a mono recording needs a transcript with speaker segments")
+        raise NeedsTranscript("a mono recording needs a transcript with speaker segments")
     return Analysis(measure(agent, customer, duration, thresholds), agent, customer, source, rate)
 
 

@@ -4,7 +4,7 @@ originals (monitoring/redaction.py)."""
 
 from django import template
 
-from monitoring.redaction import transcript_for
+from monitoring.redaction import redact, sees_originals, transcript_for
 
 register = template.Library()
 
@@ -12,3 +12,9 @@ register = template.Library()
 @register.filter
 def readable_by(segments, user):
     return transcript_for(user, segments)
+
+
+@register.filter
+def text_readable_by(text, user):
+    """One text from a transcript (a rule's evidence), masked the same way."""
+    return text if sees_originals(user) else redact(text or "")
