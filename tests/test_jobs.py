@@ -242,6 +242,7 @@ def test_only_the_idempotent_tasks_are_acknowledged_late_and_run_again_when_thei
         if not name.startswith("celery.") and task.acks_late and task.reject_on_worker_lost
     }
     assert late == {
+        "monitoring.analyze_calls",
         "monitoring.import_calls_file",
         "monitoring.rederive_shifts",
         "planning.sample_week",
