@@ -220,7 +220,7 @@ def _root_causes(rng: random.Random, specs, values, causes) -> dict[int, RootCau
     process = [c for c in causes if not c.agent_controllable]
     blamed = {}
     for cid, value, _comment, _offset in values:
-        if value == formula.NA or criteria[cid].earned(value) >= criteria[cid].points:
+        if not criteria[cid].loses(value):
             continue
         if rng.random() < CAUSE_GIVEN_SHARE:
             pool = process if process and rng.random() < PROCESS_CAUSE_SHARE else agents or process
@@ -376,7 +376,7 @@ def _agent_extras(rng, org, version, specs, calls_by_agent_week, used_calls, eva
             status=Status.SUBMITTED,
             total=score.total,
             agent_score=score.agent_total,
-        agent_critical_failed=score.agent_result.critical_failed,
+            agent_critical_failed=score.agent_result.critical_failed,
             critical_failed=score.critical_failed,
             summary=texts.SELF_SUMMARY,
             started_at=target.submitted_at - dt.timedelta(hours=2),

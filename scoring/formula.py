@@ -58,6 +58,10 @@ class CriterionSpec:
     def max_value(self) -> int:
         return 1 if self.kind == YES_NO else self.scale_max
 
+    def loses(self, value) -> bool:
+        """An answer (not N/A, not unanswered) that earns less than the criterion's points."""
+        return value is not None and value != NA and self.earned(value) < self.points
+
     def earned(self, value: int) -> Fraction:
         if self.kind == YES_NO:
             return Fraction(self.points if value else 0)
@@ -223,7 +227,7 @@ def compute(
         c.id
         for s in sections
         for c in s.criteria
-        if c.id in excused and c.id not in result.hidden and _is_lost(c, answers.get(c.id))
+        if c.id in excused and c.id not in result.hidden and c.loses(answers.get(c.id))
     }
     if lost:
         agent_answers = {cid: (NA if cid in lost else value) for cid, value in answers.items()}
@@ -231,10 +235,6 @@ def compute(
         for section in result.agent.sections:
             section.excused = [cid for cid in section.na_criteria if cid in lost]
     return result
-
-
-def _is_lost(criterion: CriterionSpec, value) -> bool:
-    return value is not None and value != NA and criterion.earned(value) < criterion.points
 
 
 def _compute(sections, answers, critical_zeroes: bool, visible: set[int], allow_na=frozenset()) -> ScoreResult:

@@ -86,11 +86,7 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     existing = {ans.criterion_id: ans for ans in evaluation.answers.all()}
     for a in answers:
         row = existing.get(a.criterion_id) or Answer(evaluation=evaluation, criterion_id=a.criterion_id)
-        lost = (
-            not a.na
-            and a.value is not None
-            and criteria[a.criterion_id].spec().earned(a.value) < criteria[a.criterion_id].points
-        )
+        lost = not a.na and criteria[a.criterion_id].spec().loses(a.value)
         wanted = {
             "value": None if a.na else a.value,
             "is_na": a.na,
@@ -142,9 +138,9 @@ def missing_loss_comments(evaluation: Evaluation, result: formula.ScoreResult) -
     problems = {}
     for a in evaluation.answers.all():
         criterion = required.get(a.criterion_id)
-        if criterion is None or a.criterion_id in hidden or a.comment.strip() or a.is_na or a.value is None:
+        if criterion is None or a.criterion_id in hidden or a.comment.strip():
             continue
-        if criterion.spec().earned(a.value) < criterion.points:
+        if criterion.spec().loses(a.formula_value):
             problems[f"criterion.{a.criterion_id}"] = [
                 _("'%(t)s' lost points: say why in its comment.") % {"t": criterion.text}
             ]
