@@ -168,6 +168,12 @@ class Criterion(models.Model):
         help_text=_("An earlier criterion of this version; hidden, this one counts as N/A."),
     )
     shown_when_value = models.PositiveSmallIntegerField(_("has the answer"), null=True, blank=True)
+    auto_source = models.CharField(
+        _("answered automatically from"),
+        max_length=60,
+        blank=True,
+        help_text=_("A phrase rule (rule:<code>) or an audio measure (measure:<flag>) of the call's analysis."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
@@ -378,6 +384,11 @@ class Answer(models.Model):
     root_cause = models.ForeignKey(
         RootCause, on_delete=models.PROTECT, null=True, blank=True, related_name="answers", verbose_name=_("root cause")
     )
+    # Pre-filled from the call's analysis (scoring/auto.py): what it suggested, from which
+    # source, with its evidence. The evaluator's value beside it is the confirmation or override.
+    auto_value = models.PositiveSmallIntegerField(_("automatic answer"), null=True, blank=True)
+    auto_source = models.CharField(_("answered automatically from"), max_length=60, blank=True)
+    auto_evidence = models.JSONField(_("evidence"), default=dict, blank=True)
 
     history = HistoricalRecords()
 
@@ -392,6 +403,13 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {'N/A' if self.is_na else self.value}"
+
+    @property
+    def auto_outcome(self) -> str:
+        """ "confirmed", "overridden" or "" (no automatic answer): the evaluator's value beside it."""
+        if self.auto_value is None:
+            return ""
+        return "confirmed" if not self.is_na and self.value == self.auto_value else "overridden"
 
     @property
     def formula_value(self):

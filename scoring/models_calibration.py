@@ -63,6 +63,19 @@ class CalibrationPolicy(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(730)],
         help_text=_("Disputes go to an evaluator who took part in a closed session this recently."),
     )
+    auto_trust_reviews = models.PositiveSmallIntegerField(
+        _("an automatic answer is trusted after (reviewed calls)"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(1000)],
+        help_text=_("Calls on which a person confirmed or overrode the rule's answer."),
+    )
+    auto_trust_kappa = models.DecimalField(
+        _("… and with agreement (Cohen's kappa) of at least"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

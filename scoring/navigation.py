@@ -30,6 +30,7 @@ def items(user) -> list[NavItem]:
         out.append(NavItem("scorecard-list", _("Scorecards"), 110))
     if can_see_reliability(user):
         out.append(NavItem("reliability", _("Scoring reliability"), 115))
+        out.append(NavItem("auto-agreement", _("Automatic answers"), 117))
     if _calibration_in_menu(user):
         out.append(NavItem("calibration-list", _("Calibration"), 116))
     return out

@@ -69,6 +69,15 @@ class CriterionRow:
     lost: bool = False  # answered, and earned less than its points
     condition_label: str = ""  # "Only when 'A hold was needed' is Yes"
     cause_groups: list[tuple[str, list]] = field(default_factory=list)  # the version's root causes
+    agreement: object | None = None  # an auto-answered criterion's agreement with people (selectors_auto)
+
+    @property
+    def auto_label(self) -> str:
+        """The automatic answer as the choices say it ("Yes" / "No"), or "" without one."""
+        value = getattr(self.answer, "auto_value", None)
+        if value is None:
+            return ""
+        return next((label for key, label in self.options if key == str(value)), str(value))
 
     @property
     def root_cause(self):
@@ -145,6 +154,7 @@ def scorecard_rows(
     answers: dict | None = None,
     counterpart: Evaluation | None = None,
     errors: dict[str, list[str]] | None = None,
+    agreement: dict | None = None,
 ) -> list[SectionRow]:
     """The version's sections and criteria with each criterion's answer, built from the
     prefetched data (selectors.with_scorecard) so templates run no query per criterion. A
@@ -187,6 +197,7 @@ def scorecard_rows(
                     lost=lost and not hidden,
                     condition_label=condition_label(c, by_id.get(c.shown_when_criterion_id)),
                     cause_groups=groups,
+                    agreement=(agreement or {}).get(c.pk),
                 )
             )
         rows.append(SectionRow(section=section, criteria=criteria))

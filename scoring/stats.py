@@ -61,6 +61,45 @@ def proportion_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float
     return float(ci.low), float(ci.high)
 
 
+@dataclass(frozen=True)
+class KappaResult:
+    """Cohen's kappa of two raters over n items, with its 95 % interval (None when undefined)."""
+
+    n: int
+    observed: float | None  # share of items they agree on
+    expected: float | None  # agreement expected by chance from each rater's own shares
+    kappa: float | None
+    low: float | None
+    high: float | None
+
+
+def cohen_kappa(table: Sequence[Sequence[int]], confidence: float = 0.95) -> KappaResult:
+    """Cohen's kappa from a k × k table of counts (rows: rater A's category, columns: rater
+    B's), with the large-sample interval of Fleiss, Cohen and Everitt (1969). Undefined (None)
+    without items, and when chance agreement is 1 (both raters always gave the same single
+    category: agreement is then no evidence of skill)."""
+    counts = np.asarray(table, dtype=float)
+    n = int(counts.sum())
+    if n == 0:
+        return KappaResult(0, None, None, None, None, None)
+    p = counts / n
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    po = float(np.trace(p))
+    pe = float(rows @ cols)
+    if pe >= 1.0:
+        return KappaResult(n, po, pe, None, None, None)
+    kappa = (po - pe) / (1 - pe)
+    diag = np.diag(p)
+    term1 = float(np.sum(diag * (1 - (rows + cols) * (1 - kappa)) ** 2))
+    off = p.copy()
+    np.fill_diagonal(off, 0.0)
+    term2 = (1 - kappa) ** 2 * float(np.sum(off * (cols[:, None] + rows[None, :]) ** 2))
+    term3 = (kappa - pe * (1 - kappa)) ** 2
+    variance = max(0.0, (term1 + term2 - term3) / (n * (1 - pe) ** 2))
+    half = float(stats.norm.ppf(0.5 + confidence / 2)) * math.sqrt(variance)
+    return KappaResult(n, po, pe, kappa, max(-1.0, kappa - half), min(1.0, kappa + half))
+
+
 # ---------------------------------------------------------------------------------------------
 # Reliability: Krippendorff's alpha and the intraclass correlation (DESIGN.md §4, §8)
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calibration, calibration_policy, disputes, evaluations, reliability, start
+from .views import auto_agreement, calibration, calibration_policy, disputes, evaluations, reliability, start
 
 urlpatterns = [
     path("calls/<int:call_id>/evaluate/", start.evaluation_start, name="evaluation-start"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("disputes/", disputes.dispute_list, name="dispute-list"),
     path("disputes/<int:pk>/reassign/", disputes.dispute_reassign, name="dispute-reassign"),
     path("reliability/", reliability.reliability, name="reliability"),
+    path("auto-qa/agreement/", auto_agreement.auto_agreement, name="auto-agreement"),
     path("reliability/propose/", reliability.reliability_propose, name="reliability-propose"),
     path("calibration/policy/", calibration_policy.calibration_policy, name="calibration-policy"),
     path("calibration/", calibration.calibration_list, name="calibration-list"),

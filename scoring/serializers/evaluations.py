@@ -62,10 +62,18 @@ class EvaluationAnswerSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Why the points were lost: a root cause of the scorecard version (only on a lost answer)."),
     )
+    auto_value = serializers.IntegerField(
+        allow_null=True,
+        read_only=True,
+        help_text=_("The answer the call's analysis suggested (1 yes, 0 no); null when it was not pre-filled."),
+    )
+    auto_source = serializers.CharField(
+        read_only=True, help_text=_("Where the automatic answer came from (rule:<code> or measure:<flag>), or blank.")
+    )
 
     class Meta:
         model = Answer
-        fields = ["criterion", "value", "na", "comment", "time_offset", "root_cause"]
+        fields = ["criterion", "value", "na", "comment", "time_offset", "root_cause", "auto_value", "auto_source"]
 
 
 class DisputeChangeSerializer(serializers.ModelSerializer):

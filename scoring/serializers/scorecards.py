@@ -59,6 +59,7 @@ class CriterionSerializer(serializers.ModelSerializer):
             "position",
             "section_fail",
             "comment_on_loss",
+            "auto_source",
             "shown_when",
         ]
 
@@ -263,6 +264,16 @@ class CriterionInputSerializer(serializers.Serializer):
     section_fail = StrictBooleanField(default=False, help_text=_("Answered no (or 0), the whole section scores 0."))
     comment_on_loss = StrictBooleanField(
         default=False, help_text=_("Submitting needs a comment on this criterion when it loses points.")
+    )
+    auto_source = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Pre-filled from the call's analysis: rule:<phrase rule code> or measure:<long_silence | long_hold | "
+            "agent_interrupted | long_call>; yes / no criteria only. Blank: answered by people."
+        ),
     )
     shown_when = ConditionSerializer(
         required=False,

@@ -22,6 +22,8 @@ POLICY_FIELDS = (
     "reliability_pairs",
     "dispute_review_hours",
     "calibrated_within_days",
+    "auto_trust_reviews",
+    "auto_trust_kappa",
 )
 
 

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from monitoring.models import Call
 from qa_platform.errors import IllegalTransition
 
-from .. import formula, selectors
+from .. import auto, formula, selectors
 from ..models import Category, Criterion, RootCause, Scorecard, ScorecardVersion, Section, VersionStatus
 
 NO_SCORECARD = gettext_lazy("No published scorecard applies to this call's line of business.")
@@ -51,6 +51,7 @@ CRITERION_FIELDS = (
     "critical",
     "section_fail",
     "comment_on_loss",
+    "auto_source",
 )
 MAX_ROOT_CAUSES = 50
 MAX_BONUS_WEIGHT = 100  # a score stays within 0 … 200 (and the database's 999.9)
@@ -123,6 +124,16 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
             shown_when = _clean_condition(
                 c.get("shown_when"), flat, kinds, lambda m, p=cpath: err(f"{p}.shown_when", m)
             )
+            auto_source = str(c.get("auto_source") or "").strip()
+            if auto_source:
+                try:
+                    auto.parse(auto_source)
+                except auto.SourceError:
+                    err(
+                        f"{cpath}.auto_source", _("Answer automatically from a phrase rule (rule:<code>) or a measure.")
+                    )
+                if kind != formula.YES_NO:
+                    err(f"{cpath}.auto_source", _("Only a yes / no criterion can be answered automatically."))
             kinds.append((kind, scale_max))
             flat += 1
             criteria.append(
@@ -137,6 +148,7 @@ def _clean_structure(structure: dict) -> tuple[list[dict], dict[str, list[str]]]
                     "critical": bool(c.get("critical")),
                     "section_fail": bool(c.get("section_fail")),
                     "comment_on_loss": bool(c.get("comment_on_loss")),
+                    "auto_source": auto_source[:60],
                     "shown_when": shown_when,
                 }
             )

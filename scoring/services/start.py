@@ -38,6 +38,7 @@ from qa_platform.errors import IllegalTransition, is_lost_race
 
 from .. import permissions, selectors
 from ..models import Evaluation, Kind, Method, ScorecardVersion, Status
+from .auto_answers import prefill_auto_answers
 from .dispute_review import dispute_link_review
 from .scorecards import current_version_for_call
 
@@ -229,6 +230,8 @@ def _create(*, call, by, role, method, kind, assignment, version) -> Evaluation:
         )
         if kind == Kind.REVIEW and assignment is not None:
             dispute_link_review(assignment=assignment, evaluation=evaluation)
+        if kind == Kind.REGULAR:
+            prefill_auto_answers(evaluation)
         return evaluation
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
 
-from .. import selectors, services
+from .. import selectors, selectors_auto, services
 from ..forms import ScorecardCreateForm
 from ..models import Category, CriterionKind, Scorecard, ScorecardVersion, VersionStatus
 from ..permissions import SCORECARD_BUILDER_ROLES, SCORECARD_READER_ROLES, can_build_scorecards
@@ -175,6 +175,7 @@ def version_edit(request, pk: int):
         "versionUrl": reverse("scorecard-version", args=[version.pk]),
         "kinds": [{"value": v, "label": str(label)} for v, label in CriterionKind.choices],
         "categories": [{"value": v, "label": str(label)} for v, label in Category.choices],
+        "autoSources": selectors_auto.auto_source_options(version),
         "text": _builder_text(),
     }
     return render(
@@ -198,6 +199,7 @@ def _builder_text() -> dict[str, str]:
         "points": _("Points"),
         "category": _("Category"),
         "allowNa": _("N/A allowed"),
+        "autoSource": _("Answered automatically from"),
         "critical": _("Critical"),
         "moveUp": _("Move up"),
         "moveDown": _("Move down"),

@@ -19,7 +19,7 @@ from monitoring.selectors import calls_visible_to, is_private_line
 from qa_platform.errors import page_errors
 from qa_platform.permissions import role_required
 
-from .. import selectors, services
+from .. import selectors, selectors_auto, services
 from ..forms import StartEvaluationForm
 from ..models import CalibrationSession, Dispute, Kind
 from ..permissions import SCORING_ROLES, can_score, start_refusal
@@ -130,7 +130,7 @@ def evaluation_score(request, pk: int):
         {
             "evaluation": evaluation,
             "call": evaluation.call,
-            "rows": scorecard_rows(evaluation),
+            "rows": scorecard_rows(evaluation, agreement=selectors_auto.agreement_by_criterion(evaluation)),
             "structure": structure,
             "calibration_session": session,
             "can_hear": can_hear(request.user, evaluation),

@@ -52,6 +52,7 @@
       critical: !!c.critical,
       section_fail: !!c.section_fail,
       comment_on_loss: !!c.comment_on_loss,
+      auto_source: c.auto_source || "",
       shown_when: null, // {key: the trigger's key, value: "1"}: set by extras.resolve
       loaded_when: c.shown_when || null,
     };
@@ -134,6 +135,7 @@
           checkbox(cid + "-section_fail", T.sectionFail, c.section_fail, "section_fail"),
           checkbox(cid + "-comment_on_loss", T.commentOnLoss, c.comment_on_loss, "comment_on_loss"),
         ]),
+        field(cid + "-auto_source", T.autoSource, select("auto_source", config.autoSources, c.auto_source)),
         pos > 0 ? extras.conditionField(c, cid, order, pos) : null,
         field(cid + "-guidance", T.guidance, el("textarea", { rows: "2", "data-field": "guidance", value: c.guidance }), "sc-wide"),
       ]),
@@ -464,6 +466,7 @@
               critical: c.critical,
               section_fail: c.section_fail,
               comment_on_loss: c.comment_on_loss,
+              auto_source: c.auto_source,
               shown_when: extras.conditionPayload(c, position),
             };
           }),

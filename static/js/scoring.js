@@ -433,6 +433,7 @@
     if (c && ev.target.type === "radio") {
       touched[c.id] = true;
       clearCriterionError(c);
+      showAutoOutcome(ev.target);
       var score = recompute();
       if (!score.unanswered.length) say(""); // "n criteria are not answered" no longer holds
       scheduleSave();
@@ -473,6 +474,15 @@
   }
 
   function seekTo(seconds) { qa.playFrom(player, seconds); }
+
+  // An auto-answered criterion says whether the answer now confirms or overrides the automatic one.
+  function showAutoOutcome(radio) {
+    var box = radio.closest("fieldset").querySelector(".auto-answer");
+    if (!box) return;
+    var confirms = radio.value === box.getAttribute("data-auto-value");
+    box.classList.toggle("overridden", !confirms);
+    box.querySelector(".auto-status").textContent = box.getAttribute(confirms ? "data-confirm-text" : "data-override-text");
+  }
 
   form.addEventListener("click", function (ev) {
     var button = ev.target.closest && ev.target.closest("button");

@@ -192,6 +192,8 @@ class DetailTests(ScoringPersonas):
                 "comment": "",
                 "time_offset": None,
                 "root_cause": None,
+                "auto_value": None,
+                "auto_source": "",
             },
         )
         self.assertEqual(answers[self.cid("empathy")]["value"], 3)

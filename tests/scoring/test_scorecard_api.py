@@ -161,6 +161,7 @@ class ReadTests(ScorecardApiCase):
                 "position": 0,
                 "section_fail": False,
                 "comment_on_loss": False,
+                "auto_source": "",
                 "shown_when": None,
             },
         )
