@@ -101,6 +101,22 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a seed or import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+else:
+    # PostgreSQL: either Django 5.2's psycopg connection pool (DB_POOL_MAX_SIZE > 0, each process
+    # keeps between DB_POOL_MIN_SIZE and that many connections) or persistent connections kept
+    # DB_CONN_MAX_AGE seconds (health-checked before reuse); 0 and 0 open one per request.
+    # Django refuses both at once, so the pool wins.
+    _pool_max = env.int("DB_POOL_MAX_SIZE", default=0)
+    if _pool_max > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=2), _pool_max),
+            "max_size": _pool_max,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

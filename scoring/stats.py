@@ -9,6 +9,7 @@ join this module with calibration (DESIGN.md §8).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,8 +58,19 @@ def proportion_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float
     """The Wilson interval of k / n (0–1), None when n is 0."""
     if not n:
         return None
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    return float(ci.low), float(ci.high)
+    # The closed form scipy's binomtest(...).proportion_ci(method="wilson") computes, without the
+    # test's p-value (a report shows hundreds of these).
+    z = _z(confidence)
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@functools.lru_cache(maxsize=8)
+def _z(confidence: float) -> float:
+    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 @dataclass(frozen=True)

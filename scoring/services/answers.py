@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from qa_platform.errors import MissingReference
 
@@ -17,6 +18,7 @@ from .. import formula
 from ..models import Answer, Criterion, Evaluation, RootCause
 
 MAX_OFFSET_SECONDS = 86_400
+ANSWER_FIELDS = ["value", "is_na", "comment", "time_offset", "root_cause"]
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,12 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
     if missing:
         raise MissingReference(missing)  # the API's 404: only criteria that are not there
     existing = {ans.criterion_id: ans for ans in evaluation.answers.all()}
+    created: dict[int, Answer] = {}
+    changed: dict[int, Answer] = {}
     for a in answers:
-        row = existing.get(a.criterion_id) or Answer(evaluation=evaluation, criterion_id=a.criterion_id)
+        row = existing.get(a.criterion_id) or created.get(a.criterion_id)
+        if row is None:
+            row = created[a.criterion_id] = Answer(evaluation=evaluation, criterion_id=a.criterion_id)
         lost = not a.na and criteria[a.criterion_id].spec().loses(a.value)
         wanted = {
             "value": None if a.na else a.value,
@@ -94,11 +100,18 @@ def write_answers(evaluation: Evaluation, answers: list[AnswerInput]) -> None:
             "time_offset": a.time_offset,
             "root_cause_id": a.root_cause if lost else None,  # a cause explains lost points only
         }
-        if row.pk and all(getattr(row, f) == v for f, v in wanted.items()):
+        if all(getattr(row, f) == v for f, v in wanted.items()) and a.criterion_id in existing:
             continue  # autosave sends every answer; unchanged rows are not rewritten (nor historied)
         for f, v in wanted.items():
             setattr(row, f, v)
-        row.save()
+        if a.criterion_id in existing:
+            changed[a.criterion_id] = row
+    # A constant number of statements however many criteria: the new answers and the changed
+    # ones in bulk, each with its history rows (the request's user, as a save would record).
+    if created:
+        bulk_create_with_history(list(created.values()), Answer)
+    if changed:
+        bulk_update_with_history(list(changed.values()), Answer, ANSWER_FIELDS)
 
 
 def evaluation_score(evaluation: Evaluation) -> formula.ScoreResult:

@@ -167,3 +167,18 @@ def test_icc_refuses_unknown_forms_and_degenerate_shapes():
         icc([[1, 2, 3]], "ICC1")
     with pytest.raises(ValueError, match="undefined"):
         icc([[4, 4], [4, 4], [4, 4]], "ICC2")
+
+
+@given(st.integers(min_value=1, max_value=100_000), st.data())
+@settings(max_examples=300, deadline=None)
+def test_the_wilson_interval_is_scipy_s(n, data):
+    """The closed form equals scipy's binomtest Wilson interval (which also computes a p-value)."""
+    from scipy import stats as scipy_stats
+
+    from scoring.stats import proportion_interval
+
+    k = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = proportion_interval(k, n)
+    ci = scipy_stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert low == pytest.approx(ci.low, abs=1e-12)
+    assert high == pytest.approx(ci.high, abs=1e-12)
