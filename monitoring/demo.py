@@ -103,6 +103,7 @@ TALK_MEDIAN = {"billing": 240, "tech-support": 420, "sales": 330, "complaints": 
 HOLD_SHARE = {"billing": 0.3, "tech-support": 0.45, "sales": 0.2, "complaints": 0.4}
 SHORT_CALL_SHARE = 0.04  # dropped calls, wrong numbers: under 30 s
 RECORDED_SHARE = 0.85
+PLANTED_SHARE = 0.3  # of the calls on a dialogue with planted variants, at skill 0.5
 CSAT_SHARE = 0.30
 NPS_SHARE = 0.20
 NEW_HIRE_SHARE = 0.12
@@ -539,6 +540,14 @@ def _extension(index: int) -> str:
     return f"8{index + 1:04d}"
 
 
+def _planted(events_rng: random.Random, recording: PoolRecording, planted: dict, skill: float) -> PoolRecording:
+    """Now and then one of the recording's planted variants instead (weaker agents more often):
+    long dead air, a long hold, talk-over, no greeting or closing, a forbidden phrase."""
+    if events_rng.random() < PLANTED_SHARE * (1.5 - skill) and recording.name in planted:
+        return events_rng.choice(planted[recording.name])
+    return recording
+
+
 def _create_calls(
     rng: random.Random, org: DemoOrg, people: list[dict], calls_per_agent_week: int, progress: ProgressFactory
 ) -> None:
@@ -548,9 +557,16 @@ def _create_calls(
     any_hour = _Choice({h: w for weights in HOUR_WEIGHTS.values() for h, w in weights.items()})
     service_types = demo_zh.service_types(SERVICE_TYPES) if demo_zh.is_zh(org.locale) else SERVICE_TYPES
     service_choice = {key: _Choice(weights) for key, weights in service_types.items()}
+    clean = [rec for rec in org.recordings if not rec.events]
     pool_by_line: dict[str, list[PoolRecording]] = {}
-    for rec in org.recordings:
+    for rec in clean:
         pool_by_line.setdefault(rec.line, []).append(rec)
+    planted: dict[str, list[PoolRecording]] = {}  # clean recording → its planted variants
+    for rec in org.recordings:
+        if rec.base:
+            planted.setdefault(rec.base, []).append(rec)
+    # Which calls get a planted recording: a stream of its own, so every other draw is as before.
+    events_rng = random.Random(f"call-events:{org.weeks[0]}:{len(org.agents)}")
     site_tz = {site.pk: site.timezone for site in org.sites}
     team_by_pk = {team.pk: team for team in org.teams}
 
@@ -630,7 +646,8 @@ def _create_calls(
                 nps = int(round(_clamp(base + rng.gauss(0, 1.5), 0, 10)))
             recording = None
             if rng.random() < RECORDED_SHARE:
-                recording = rng.choice(pool_by_line.get(code) or org.recordings)
+                recording = rng.choice(pool_by_line.get(code) or clean)
+                recording = _planted(events_rng, recording, planted, skill)
                 recorded += 1
             batch.append(
                 Call(

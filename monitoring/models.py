@@ -278,6 +278,7 @@ class AssignmentReason(models.TextChoices):
     DOUBLE_SCORING = "double_scoring", _("Double scoring (reliability)")
     MANUAL = "manual", _("Assigned by hand")
     DISPUTE_REVIEW = "dispute_review", _("Dispute re-score (blind)")
+    FLAGGED = "flagged", _("Flagged by automatic QA")
 
 
 # Assignments that are a second look at a call someone else scores for the record: they never

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qa_platform.menu import NavItem, Panel
+from qa_platform.menu import SETTINGS, NavItem, Panel
 from qa_platform.roles import HR, has_role
 
 from .models import Agent, Team
@@ -15,6 +15,7 @@ from .permissions import (
     can_manage_people,
     only_an_agent,
 )
+from .services_analytics_config import can_edit_analysis_config
 
 
 def items(user) -> list[NavItem]:
@@ -32,6 +33,8 @@ def items(user) -> list[NavItem]:
         out.append(NavItem("agent-list", _("Staff roster") if has_role(user, HR) else _("Agents"), 100))
     if can_ingest_calls(user):
         out.append(NavItem("call-import", _("Import calls"), 120))
+    if can_edit_analysis_config(user):
+        out.append(NavItem("call-analysis", _("Call analysis"), 125, group=SETTINGS))
     if can_manage_people(user):
         # People (managing the roster): next to the read-only roster at 100.
         out.append(NavItem("people-agents", _("Manage agents"), 102))

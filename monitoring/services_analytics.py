@@ -32,6 +32,7 @@ from .models_analytics import (
     RuleWindow,
     thresholds_of,
 )
+from .selectors import active_private_line_exists
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,9 @@ BATCH = 500  # calls per task
 
 
 def analysable(calls):
-    """The calls there is something to analyse in: a recording or a transcript."""
-    return calls.filter(~Q(recording="") | Q(transcript__isnull=False))
+    """The calls there is something to analyse in: a recording or a transcript, and not on a
+    private line (never monitored, so never analysed either)."""
+    return calls.filter(~Q(recording="") | Q(transcript__isnull=False)).filter(~active_private_line_exists())
 
 
 def enqueue_analysis(call_ids: Iterable[int]) -> None:

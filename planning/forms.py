@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import QuotaPolicy, Tier
-from .policies import POLICY_FIELDS, POLICY_GROUPS
+from .models import CSAT_HIGHEST, CSAT_LOWEST, FLAGGED_MAX_PER_WEEK, QuotaPolicy, Tier
+from .policies import POLICY_FIELDS, POLICY_GROUPS, policy_display
 from .selectors.progress import NO_TIER
 
 # Help shown under fields whose meaning is not obvious from the label.
@@ -30,6 +30,11 @@ HELP = {
     "capacity_supervisor": _("How many calls of their teams each supervisor spot-checks a week."),
     "double_scoring_percent": _("Share of random samples also scored blind by a second QA auditor."),
     "due_days": _("An assignment is due this many days after it is routed."),
+    "flagged_per_week": _(
+        "Calls flagged by automatic QA added to each agent's week on top of the random sample, most severe first; "
+        "they never count in random-sample estimates. 0 switches it off."
+    ),
+    "flagged_csat_max": _("Calls the customer rated this low or lower count as flagged. Blank: CSAT flags nothing."),
 }
 
 
@@ -43,11 +48,14 @@ class QuotaPolicyForm(forms.ModelForm):
         # The center default's values, for a line's override: the page marks what differs.
         self.defaults = defaults
         for name, field in self.fields.items():
-            field.widget.attrs.update({"min": 0, "class": "num-input", "inputmode": "numeric"})
+            if isinstance(field, forms.IntegerField):
+                field.widget.attrs.update({"min": 0, "class": "num-input", "inputmode": "numeric"})
             if name in HELP:
                 field.help_text = HELP[name]
             if name.startswith("share_") or name == "double_scoring_percent":
                 field.widget.attrs["max"] = 100
+        self.fields["flagged_per_week"].widget.attrs["max"] = FLAGGED_MAX_PER_WEEK
+        self.fields["flagged_csat_max"].widget.attrs.update({"min": CSAT_LOWEST, "max": CSAT_HIGHEST})
 
     def groups(self) -> list[tuple[str, str, list[dict]]]:
         """[(key, label, [{field, default, differs}])] in the page's order."""
@@ -56,11 +64,25 @@ class QuotaPolicyForm(forms.ModelForm):
             rows = []
             for name in names:
                 bound = self[name]
-                default = self.defaults.get(name) if self.defaults else None
-                differs = default is not None and str(bound.value()) != str(default)
-                rows.append({"field": bound, "default": default, "differs": differs})
+                compared = self.defaults is not None and name in self.defaults
+                default = self.defaults[name] if compared else None
+                differs = compared and _as_text(bound.value()) != _as_text(default)
+                rows.append(
+                    {
+                        "field": bound,
+                        "default": default,
+                        "default_label": policy_display(default),
+                        "differs": differs,
+                        "checkbox": isinstance(bound.field, forms.BooleanField),
+                    }
+                )
             out.append((key, label, rows))
         return out
+
+
+def _as_text(value) -> str:
+    """A field's value as posted or stored, for comparing with the default ("" for a blank)."""
+    return "" if value is None else str(value)
 
 
 class ProgressFilterForm(forms.Form):

@@ -10,10 +10,22 @@ assignments (sampling, routing, reassignment, reminders, queues, progress) is he
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from monitoring.models import Call
+
+
+def _csat_bound(kind: type) -> int:
+    return next(v.limit_value for v in Call._meta.get_field("csat").validators if isinstance(v, kind))
+
+
+# The customer's rating scale, as monitoring.Call.csat defines it (1 to 5).
+CSAT_LOWEST, CSAT_HIGHEST = _csat_bound(MinValueValidator), _csat_bound(MaxValueValidator)
+FLAGGED_MAX_PER_WEEK = 20
 
 
 class QuotaPolicy(models.Model):
@@ -55,6 +67,20 @@ class QuotaPolicy(models.Model):
     capacity_trainer = models.PositiveSmallIntegerField(_("trainer weekly capacity (each)"), default=30)
     double_scoring_percent = models.PositiveSmallIntegerField(_("double-scored share (%)"), default=5)
     due_days = models.PositiveSmallIntegerField(_("days to complete an assignment"), default=5)
+    # Flagged by automatic QA (DESIGN.md §9): a targeted stratum on top of the random sample.
+    flagged_per_week = models.PositiveSmallIntegerField(
+        _("flagged calls per agent per week"), default=1, validators=[MaxValueValidator(FLAGGED_MAX_PER_WEEK)]
+    )
+    flagged_forbidden_phrase = models.BooleanField(_("a forbidden phrase flags a call"), default=True)
+    flagged_long_silence = models.BooleanField(_("a long silence flags a call"), default=True)
+    flagged_long_hold = models.BooleanField(_("a long hold flags a call"), default=True)
+    flagged_csat_max = models.PositiveSmallIntegerField(
+        _("a CSAT at or below this flags a call"),
+        null=True,
+        blank=True,
+        default=CSAT_LOWEST,
+        validators=[MinValueValidator(CSAT_LOWEST), MaxValueValidator(CSAT_HIGHEST)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -74,6 +100,11 @@ class QuotaPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(excellent_min__gt=F("good_min"), good_min__gt=F("needs_improvement_min")),
                 name="quota_policy_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(flagged_csat_max__isnull=True)
+                | Q(flagged_csat_max__gte=CSAT_LOWEST, flagged_csat_max__lte=CSAT_HIGHEST),
+                name="quota_policy_flagged_csat_on_the_scale",
             ),
         ]
 

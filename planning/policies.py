@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
 from monitoring.models import Team
@@ -34,10 +35,31 @@ POLICY_GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
     ),
     ("reliability", _lazy("Double scoring"), ("double_scoring_percent",)),
     ("due", _lazy("Due dates"), ("due_days",)),
+    (
+        "flagged",
+        _lazy("Flagged by automatic QA"),
+        (
+            "flagged_per_week",
+            "flagged_forbidden_phrase",
+            "flagged_long_silence",
+            "flagged_long_hold",
+            "flagged_csat_max",
+        ),
+    ),
 ]
 POLICY_FIELDS: tuple[str, ...] = tuple(name for _key, _label, names in POLICY_GROUPS for name in names)
 # History rows recorded only to show how a policy stood before its first tracked change.
 BASELINE = "baseline"
+
+
+def policy_display(value: Any) -> Any:
+    """A setting as the pages show it: a switch as on / off, a blank (a CSAT limit left empty) as
+    off, a number as itself (the template formats it)."""
+    if value is None or value is False:
+        return gettext("off")
+    if value is True:
+        return gettext("on")
+    return value
 
 
 def default_policy() -> QuotaPolicy:

@@ -58,6 +58,7 @@ GROUP_OF = {
     "people-import": PEOPLE,
     "calibration-list": QUALITY,
     "reliability": QUALITY,
+    "auto-agreement": QUALITY,
     "appraisal-list": QUALITY,
     "appraisal-me": QUALITY,
     "scorecard-list": QUALITY,

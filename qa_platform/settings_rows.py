@@ -61,10 +61,23 @@ def _shown(value):
     return (_("yes") if value else _("no")) if isinstance(value, bool) else value
 
 
-def settings_row_history(model: type[models.Model], fields, limit: int = HISTORY_SHOWN) -> list[dict]:
+def settings_row_history(
+    model: type[models.Model],
+    fields,
+    limit: int = HISTORY_SHOWN,
+    *,
+    records=None,
+    shown=None,
+    extra=None,
+) -> list[dict]:
     """The row's latest saves, newest first: who, when, each setting's old → new value
-    (templates/settings_history.html). A bounded number of queries."""
-    records = model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    (templates/settings_history.html). A bounded number of queries.
+
+    `records` narrows the history (a row per line rather than the center's one row); `shown(field,
+    value)` words a value (default: yes / no for booleans); `extra(record)` adds keys to each entry."""
+    if records is None:
+        records = model.history.all()
+    records = records.select_related("history_user").order_by("-history_date", "-history_id")
     out = []
     for record in records[:limit]:
         previous = record.prev_record if record.history_type == "~" else None
@@ -72,12 +85,17 @@ def settings_row_history(model: type[models.Model], fields, limit: int = HISTORY
         changes = [
             {
                 "label": str(model._meta.get_field(c.field).verbose_name),
-                "old": _shown(c.old),
-                "new": _shown(c.new),
+                "field": c.field,
+                "old": shown(c.field, c.old) if shown else _shown(c.old),
+                "new": shown(c.field, c.new) if shown else _shown(c.new),
             }
             for c in (delta.changes if delta else [])
         ]
-        out.append(
-            {"when": record.history_date, "who": record.history_user, "type": record.history_type, "changes": changes}
-        )
+        entry = {
+            "when": record.history_date,
+            "who": record.history_user,
+            "type": record.history_type,
+            "changes": changes,
+        }
+        out.append({**entry, **(extra(record) if extra else {})})
     return out

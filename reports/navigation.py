@@ -49,6 +49,8 @@ def items(user) -> list[NavItem]:
         out.append(NavItem("dashboard", _("QA dashboard"), _dashboard_order(user)))
     if can_view_root_causes(user):
         out.append(NavItem("root-causes", _("Lost points by root cause"), 96, group=REPORTS))
+    if can_view_dashboard(user):
+        out.append(NavItem("call-flags", _("Automatic QA flags"), 96, group=REPORTS))
     out.extend(performance_items(user))
     out.extend(appraisal_items(user))
     if can_list_reports(user):

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import appraisal, calibration, dashboard, files, hr, performance, root_causes, settings
+from .views import appraisal, calibration, call_flags, dashboard, files, hr, performance, root_causes, settings
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("reports/root-causes/", root_causes.root_causes, name="root-causes"),
+    path("reports/call-flags/", call_flags.call_flags, name="call-flags"),
     # Performance score, HR export, month close.
     path("performance/", performance.performance_list, name="performance-list"),
     path("performance/settings/", settings.performance_settings, name="performance-settings"),

@@ -97,7 +97,5 @@ def suggest(source: str, analysis) -> Suggestion | None:
         for m in (analysis.measures.get(MEASURE_MOMENTS.get(name, ""), None) or ())[:MAX_EVIDENCE]
         if isinstance(m, dict)
     ]
-    if name == "long_call":
-        moments = [{"start": 0, "end": analysis.measures.get("duration"), "text": ""}]
     evidence = {"source": source, "label": str(MEASURES[name]), "passed": not flagged, "moments": moments}
     return Suggestion(NO if flagged else YES, evidence)

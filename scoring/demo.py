@@ -28,7 +28,7 @@ from monitoring.demo import BATCH_SIZE, CENTER_TZ, DemoOrg, ProgressFactory, no_
 from monitoring.models import Assignment, AssignmentReason, AssignmentStatus, Call, PrivateLine
 from qa_platform import roles
 
-from . import demo_history, demo_scorecard, demo_texts, formula
+from . import auto, demo_history, demo_scorecard, demo_texts, formula
 from .demo_history import local_time
 from .models import (
     Answer,
@@ -42,6 +42,7 @@ from .models import (
     ScorecardVersion,
     Status,
 )
+from .services.auto_answers import auto_suggestions
 
 EVALUATOR_SPLIT = ((roles.QA, 0.70), (roles.SUPERVISOR, 0.20), (roles.TRAINER, 0.10))
 
@@ -49,6 +50,7 @@ SAMPLING_HOUR = 2  # the weekly sampling job: Monday 02:00 (settings.CELERY_BEAT
 ASSIGNMENT_DUE_DAYS = 5  # the default quota policy's `due_days`
 LATE_WORK_SHARE = 0.05  # assignments scored after they were due
 LATE_FEEDBACK_SHARE = 0.08
+AUTO_FAIL_AGREED_SHARE = 0.85  # where the analysis finds a miss, the evaluator hears it too (else passes it)
 DELIVERED_ON_SUBMIT_SHARE = 0.5  # the scoring page's default; the rest is delivered in a talk later
 SUPERVISOR_DELIVERS_SHARE = 0.3  # of those: the agent's supervisor holds the talk
 
@@ -84,6 +86,10 @@ def seed_scoring(
     cause_rng = random.Random(f"root-causes:{org.weeks[0]}:{len(org.agents)}")
     causes = {v.pk: list(RootCause.objects.filter(version=v)) for v in (v1, v2)}
     causes_for: dict[int, dict[int, RootCause]] = {}  # call id → {criterion id: cause}
+    # What the call's analysis suggested for the linked criteria, and how often the evaluator
+    # agreed: also a stream of its own.
+    auto_rng = random.Random(f"auto-answers:{org.weeks[0]}:{len(org.agents)}")
+    auto_for: dict[int, dict[int, auto.Suggestion]] = {}  # evaluation's index → {criterion id: suggestion}
 
     now = timezone.now()
     evaluations: list[Evaluation] = []
@@ -116,6 +122,7 @@ def seed_scoring(
                 role, evaluator = _pick_evaluator(rng, agent, evaluators, org)
                 values = _answers(rng, skill, specs[version.pk], call["seconds"], texts)
                 blamed = causes_for[call["id"]] = _root_causes(cause_rng, specs[version.pk], values, causes[version.pk])
+                values, auto_for[len(evaluations)] = _with_analysis(auto_rng, version, call["id"], values)
                 score = formula.compute(
                     specs[version.pk],
                     {cid: v for cid, v, _c, _o in values},
@@ -151,8 +158,9 @@ def seed_scoring(
             comment=comment,
             time_offset=offset,
             root_cause=causes_for.get(ev.call_id, {}).get(cid),
+            **_auto_fields(auto_for.get(index, {}).get(cid)),
         )
-        for ev, values in zip(evaluations, answers_for, strict=True)
+        for index, (ev, values) in enumerate(zip(evaluations, answers_for, strict=True))
         for cid, value, comment, offset in values
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
@@ -250,6 +258,33 @@ def _answers(rng: random.Random, skill: float, specs, seconds: float, texts=demo
                 comment = rng.choice(texts.COMMENTS_HIGH)
             values.append((c.id, value, comment, offset))
     return values
+
+
+def _with_analysis(rng: random.Random, version, call_id: int, values: list[tuple]):
+    """The linked criteria's suggestions from the call's analysis (as the scoring page pre-fills
+    them), and the answers as the evaluator gave them: where the analysis found a miss (no
+    greeting, no closing) the evaluator mostly heard it too; elsewhere their own judgement stands,
+    so people and rules agree on most calls, not all."""
+    suggestions = auto_suggestions(Evaluation(version=version, call_id=call_id))
+    if not suggestions:
+        return values, {}
+    out = []
+    for cid, value, comment, offset in values:
+        found = suggestions.get(cid)
+        if found and found.value == auto.NO and value == auto.YES and rng.random() < AUTO_FAIL_AGREED_SHARE:
+            value = auto.NO
+        out.append((cid, value, comment, offset))
+    return out, suggestions
+
+
+def _auto_fields(suggestion: auto.Suggestion | None) -> dict:
+    if suggestion is None:
+        return {}
+    return {
+        "auto_value": suggestion.value,
+        "auto_source": suggestion.evidence["source"],
+        "auto_evidence": suggestion.evidence,
+    }
 
 
 def _evaluation(rng, call, agent, evaluator, role, version, score, week, last_week, now, org) -> Evaluation:

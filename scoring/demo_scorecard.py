@@ -24,13 +24,23 @@ DESCRIPTION = (
 )
 V2_NOTES = "Adds hold etiquette to Communication."
 
-# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical)])
+# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical[, auto_source])])
 V1_SECTIONS = [
     (
         "Service etiquette",
         20,
         [
-            ("Greets with name and company", "Within the first 5 seconds.", "yes_no", 1, 5, "etiquette", False, False),
+            (
+                "Greets with name and company",
+                "Within the first 5 seconds.",
+                "yes_no",
+                1,
+                5,
+                "etiquette",
+                False,
+                False,
+                "rule:greeting",  # pre-filled from the line's phrase rule (monitoring/demo_analysis.py)
+            ),
             (
                 "Verifies the customer's identity",
                 "Two factors before any account detail.",
@@ -41,7 +51,7 @@ V1_SECTIONS = [
                 False,
                 True,
             ),
-            ("Polite closing, offers further help", "", "yes_no", 1, 5, "etiquette", False, False),
+            ("Polite closing, offers further help", "", "yes_no", 1, 5, "etiquette", False, False, "rule:closing"),
         ],
     ),
     (
@@ -210,11 +220,11 @@ def scorecard_versions(manager, org: DemoOrg, v2_from: dt.date) -> tuple[Scoreca
 
 
 def _structure(sections) -> dict:
-    keys = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical")
+    keys = ("text", "guidance", "kind", "scale_max", "points", "category", "allow_na", "critical", "auto_source")
     return {
         "critical_zeroes": True,
         "sections": [
-            {"title": title, "weight": weight, "criteria": [dict(zip(keys, c, strict=True)) for c in criteria]}
+            {"title": title, "weight": weight, "criteria": [dict(zip(keys, c, strict=False)) for c in criteria]}
             for title, weight, criteria in sections
         ],
     }

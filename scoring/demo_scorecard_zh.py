@@ -9,13 +9,23 @@ SCORECARD_NAME = "客户服务质检评估标准"
 DESCRIPTION = "适用于各业务线的统一质检标准：礼貌用语、沟通技巧、业务知识、合规与问题解决。"
 V2_NOTES = "在沟通技巧中新增等待礼仪。"
 
-# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical)])
+# (section title, weight, [(text, guidance, kind, k, points, category, allow_na, critical[, auto_source])])
 V1_SECTIONS = [
     (
         "礼貌用语",
         20,
         [
-            ("开场报工号及公司名称", "接通后5秒内完成标准开场白。", "yes_no", 1, 5, "etiquette", False, False),
+            (
+                "开场报工号及公司名称",
+                "接通后5秒内完成标准开场白。",
+                "yes_no",
+                1,
+                5,
+                "etiquette",
+                False,
+                False,
+                "rule:greeting",
+            ),
             (
                 "核实客户身份",
                 "提供任何账户信息前，须完成两项身份验证。",
@@ -26,7 +36,17 @@ V1_SECTIONS = [
                 False,
                 True,
             ),
-            ("礼貌结束通话，主动询问是否还有其他需要", "", "yes_no", 1, 5, "etiquette", False, False),
+            (
+                "礼貌结束通话，主动询问是否还有其他需要",
+                "",
+                "yes_no",
+                1,
+                5,
+                "etiquette",
+                False,
+                False,
+                "rule:closing",
+            ),
         ],
     ),
     (

@@ -29,7 +29,7 @@ from .models import SCORED, Answer, Evaluation, Kind, Method, Scorecard, Status
 # A randomly sampled evaluation: drawn by the sampler with its inclusion probability recorded.
 # Everything else (line top-up, coaching follow-up, by hand, ad hoc) is targeted.
 RANDOM_PICK = Q(assignment__reason=AssignmentReason.RANDOM, assignment__inclusion_probability__gt=0)
-PICKS = [("random", _("Random sample")), ("targeted", _("Targeted (top-up, coaching, by hand, ad hoc)"))]
+PICKS = [("random", _("Random sample")), ("targeted", _("Targeted (top-up, coaching, flagged, by hand, ad hoc)"))]
 SCORED_STATUS = "scored"
 
 

@@ -161,3 +161,19 @@ class CalibrationPolicyForm(SettingsRowForm):
     class Meta:
         model = CalibrationPolicy
         fields = list(POLICY_FIELDS)
+
+    # The automatic answers' trust thresholds came later than the rest: a form posted without
+    # them (an older page, a script) keeps the values the policy has.
+    KEPT_WHEN_ABSENT = ("auto_trust_reviews", "auto_trust_kappa")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.KEPT_WHEN_ABSENT:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.KEPT_WHEN_ABSENT:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned

@@ -396,6 +396,10 @@ class Answer(models.Model):
         ordering = ["criterion__section__position", "criterion__position", "criterion_id"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        indexes = [
+            # The agreement figures (selectors_auto) read only the pre-filled answers.
+            models.Index(fields=["auto_source"], name="answer_auto_source", condition=Q(auto_value__isnull=False)),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="answer_one_per_criterion"),
             models.CheckConstraint(condition=~Q(is_na=True, value__isnull=False), name="answer_na_has_no_value"),
@@ -406,9 +410,10 @@ class Answer(models.Model):
 
     @property
     def auto_outcome(self) -> str:
-        """ "confirmed", "overridden" or "" (no automatic answer): the evaluator's value beside it."""
-        if self.auto_value is None:
-            return ""
+        """ "confirmed", "overridden" (another value, or N/A) or "": the evaluator's value beside the
+        automatic answer, if there is one to compare."""
+        if self.auto_value is None or (self.value is None and not self.is_na):
+            return ""  # not pre-filled, or left without a value (hidden by a condition)
         return "confirmed" if not self.is_na and self.value == self.auto_value else "overridden"
 
     @property

@@ -55,7 +55,7 @@ class Agreement:
     auto_pass_human_fail: int
     auto_fail_human_pass: int
     both_fail: int
-    not_applicable: int
+    not_applicable: int  # set to N/A, or hidden by a condition
     kappa: stats.KappaResult
     precision: float | None
     precision_interval: tuple[float, float] | None
@@ -92,7 +92,11 @@ def agreements(
         answers = answers.filter(auto_source__in=sources)
     if since is not None:
         answers = answers.filter(evaluation__submitted_at__gte=since)
-    yes, no, na = Q(value=auto.YES, is_na=False), Q(is_na=False) & ~Q(value=auto.YES), Q(is_na=True)
+    # An answer left without a value (its criterion hidden by a condition) says nothing either way:
+    # it is counted with N/A, apart from the figures.
+    answered = Q(is_na=False, value__isnull=False)
+    yes, no = answered & Q(value=auto.YES), answered & ~Q(value=auto.YES)
+    na = Q(is_na=True) | Q(value__isnull=True)
     auto_yes, auto_no = Q(auto_value=auto.YES), ~Q(auto_value=auto.YES)
     rows = list(
         answers.values("evaluation__call__line_of_business", "auto_source")
@@ -151,6 +155,8 @@ def agreements(
 def agreement_by_criterion(evaluation) -> dict[int, Agreement]:
     """For the scoring page: criterion id → its source's agreement on the evaluation's line (the
     version's criteria prefetched). A source nobody has reviewed yet has no entry."""
+    if not any(a.auto_value is not None for a in evaluation.answers.all()):
+        return {}  # nothing pre-filled (a calibration, a review, no analysis): no aggregate to run
     linked = {
         c.pk: c.auto_source
         for s in evaluation.version.sections.all()

@@ -12,7 +12,19 @@ over the whole week (`routing.WeekSplit`), not per agent.
 
 Each random pick records its inclusion probability — counting only the picks actually routed; a
 focus service type's calls in an agent's random part also carry their chance of escaping the
-coaching draw; targeted picks (coaching) record none.
+coaching draw; targeted picks (coaching, flagged) record none.
+
+The flagged stratum (DESIGN.md §9) comes after: once the random and coaching picks are drawn
+from the full frame and routed exactly as they would be without it (so their calls, evaluators
+and inclusion probabilities do not change), each agent gets up to their policy's
+`flagged_per_week` of the week's flagged calls not already picked, most severe first
+(`planning.flagged`), reason flagged, no probability. They are extra: they never count toward
+the agent's weekly target here (a second run neither adds more random picks for them nor more
+flagged ones past the number), but they are monitored calls of the week, so the progress pages,
+the line's monthly minimum and the week's role split count them like any other primary work.
+They are routed by the same week split, after the random picks, so they never take an
+evaluator's capacity from them. Which flags count is the call's line's policy; how many, the
+agent's (like the target). One query fetches the week's flagged calls, whatever the agents.
 """
 
 from __future__ import annotations
@@ -30,11 +42,13 @@ from django.utils import timezone
 from monitoring.models import SECONDARY_REASONS, Agent, Assignment, AssignmentReason, AssignmentStatus, Call
 from monitoring.selectors import active_private_line_exists
 
+from ..flagged import counted_flags, most_severe, severity
 from ..models import AgentTier, QuotaPolicy, SamplingKind, SamplingRun
 from ..periods import monday, months_of_week, week_bounds
 from ..policies import PolicyBook
-from ..routing import Router, route_picks, week_split
+from ..routing import Router, group_of, route_call, route_picks, week_split
 from ..selectors.done import done_by_agent, evaluated_calls
+from ..selectors.flagged import flagged_calls
 from ..strata import SamplingReport, stratified_pick
 
 BULK = 2_000
@@ -81,20 +95,25 @@ def finish_run(run: SamplingRun, report: SamplingReport, started: float) -> None
     run.save()
 
 
-def _existing_by_agent(start: dt.datetime, end: dt.datetime) -> dict[int, Counter]:
-    """Primary assignments (not double scoring) on each agent's calls in the period, by role."""
+def _existing_by_agent(start: dt.datetime, end: dt.datetime) -> tuple[dict[int, Counter], Counter]:
+    """Primary assignments (not double scoring) on each agent's calls in the period: by role,
+    the flagged ones apart (they are extra to the target), and the flagged ones per agent."""
     out: dict[int, Counter] = defaultdict(Counter)
+    flagged: Counter = Counter()
     rows = (
         Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
         .exclude(reason__in=SECONDARY_REASONS)
         .exclude(status=AssignmentStatus.CANCELLED)
-        .values_list("call__agent_id", "evaluator_role")
+        .values_list("call__agent_id", "evaluator_role", "reason")
         .annotate(n=Count("pk"))
-        .values_list("call__agent_id", "evaluator_role", "n")
+        .values_list("call__agent_id", "evaluator_role", "reason", "n")
     )
-    for agent_id, role, n in rows:
-        out[agent_id][role] += n
-    return out
+    for agent_id, role, reason, n in rows:
+        if reason == AssignmentReason.FLAGGED:
+            flagged[agent_id] += n
+        else:
+            out[agent_id][role] += n
+    return out, flagged
 
 
 def sample_agent_week(
@@ -127,9 +146,9 @@ def sample_agent_week(
         for call in calls:
             by_agent[call["agent_id"]].append(call)
         tiers = {t.agent_id: t for t in AgentTier.objects.filter(week_start=week_start)}
-        existing = _existing_by_agent(start, end)
+        existing, flagged_before = _existing_by_agent(start, end)
         router = Router(week_start, policies)
-        agents = Agent.objects.filter(active=True).values_list("pk", "team_id").order_by("pk")
+        agents = list(Agent.objects.filter(active=True).values_list("pk", "team_id").order_by("pk"))
         # Every agent's picks first, then the week's role split over all of them (routing.py).
         batches: list[_Batch] = []
         new_by_team: Counter = Counter()
@@ -170,9 +189,99 @@ def sample_agent_week(
             _record_random_probability(routed, batch.random_frame, batch.escape)
             rows += routed
         Assignment.objects.bulk_create(rows, batch_size=BULK)
-        report.added = len(rows)
+        flagged = _flagged_stratum(
+            _Week(week_start, start, end, seed, now),
+            frame=calls,
+            picked={row.call_id for row in rows},
+            before=flagged_before,
+            agents=agents,
+            policies=policies,
+            router=router,
+            also_by_team=done_by_team,
+            report=report,
+        )
+        Assignment.objects.bulk_create(flagged, batch_size=BULK)
+        report.added = len(rows) + len(flagged)
         finish_run(run, report, started)
     return report
+
+
+@dataclass(frozen=True)
+class _Week:
+    start_date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    seed: int
+    now: dt.datetime
+
+
+def _flagged_stratum(
+    week: _Week,
+    *,
+    frame: list[dict],
+    picked: set[int],
+    before: Counter,
+    agents: list[tuple[int, int]],
+    policies: PolicyBook,
+    router: Router,
+    also_by_team: dict[int, Counter],
+    report: SamplingReport,
+) -> list[Assignment]:
+    """The week's flagged picks (module docstring), routed after the random ones were: each
+    agent's policy's number less the flagged picks the week already has, from the eligible
+    calls of the frame this run did not pick. Two queries (the flagged calls, the week's split
+    with this run's random picks in it), none when no agent wants any."""
+    team_of = dict(agents)
+    wanted = {
+        agent_id: policies.for_team(team_id).flagged_per_week - before.get(agent_id, 0) for agent_id, team_id in agents
+    }
+    wanted = {agent_id: n for agent_id, n in wanted.items() if n > 0}
+    if not wanted:
+        return []
+    flags, csat_max = counted_flags([policies.default, *policies.by_line.values()])
+    eligible = {c["id"]: c for c in frame if c["agent_id"] in wanted and c["id"] not in picked}
+    candidates: dict[int, list[tuple[dict, tuple]]] = defaultdict(list)
+    for row in flagged_calls(start=week.start, end=week.end, flags=flags, csat_max=csat_max):
+        call = eligible.get(row["id"])
+        if call is None:
+            continue
+        key = severity(row, policies.for_line(call["line_of_business_id"]))
+        if key is not None:
+            candidates[call["agent_id"]].append((call, key))
+    chosen = {
+        agent_id: most_severe(
+            candidates[agent_id], wanted[agent_id], random.Random(f"{week.seed}:{week.start_date}:{agent_id}:flagged")
+        )
+        for agent_id in sorted(candidates)
+    }
+    new_by_team: Counter = Counter()
+    for agent_id, calls in chosen.items():
+        new_by_team[team_of[agent_id]] += len(calls)
+    if not sum(new_by_team.values()):
+        return []
+    # The random picks are in the table now: the split counts them as the week's existing work.
+    split = week_split(
+        period_start=week.start_date, policies=policies, new_by_team=new_by_team, also_by_team=also_by_team
+    )
+    rows: list[Assignment] = []
+    for agent_id, calls in chosen.items():
+        policy = policies.for_team(team_of[agent_id])
+        for call in calls:
+            row = route_call(
+                router,
+                call,
+                split=split,
+                group=group_of(policy),
+                policy=policy,
+                reason=AssignmentReason.FLAGGED,
+                probability=None,
+                period_start=week.start_date,
+                due=week.now + dt.timedelta(days=policy.due_days),
+                report=report,
+            )
+            if row is not None:
+                rows.append(row)
+    return rows
 
 
 @dataclass

@@ -39,11 +39,13 @@ def _agent_week(call: dict) -> tuple[int, dt.date]:
 
 
 def _existing_by_agent_week(start: dt.datetime, end: dt.datetime) -> dict[tuple[int, dt.date], Counter]:
-    """Primary assignments on each agent's calls in the period, by the calls' week and by role."""
+    """Primary assignments on each agent's calls in the period, by the calls' week and by role.
+    Flagged picks are extra to an agent's week (like the weekly draw, which leaves them out):
+    they never take the room a top-up pick needs, so they never make its picks targeted."""
     out: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
     rows = (
         Assignment.objects.filter(call__start_time__gte=start, call__start_time__lt=end)
-        .exclude(reason__in=SECONDARY_REASONS)
+        .exclude(reason__in=(*SECONDARY_REASONS, AssignmentReason.FLAGGED))
         .exclude(status=AssignmentStatus.CANCELLED)
         .annotate(week=TruncWeek("call__start_time", output_field=DateField()))
         .values_list("call__agent_id", "week", "evaluator_role")

@@ -16,7 +16,7 @@ from qa_platform.permissions import role_required
 from ..forms import QuotaPolicyForm
 from ..models import QuotaPolicy
 from ..permissions import POLICY_EDITORS, POLICY_READERS, can_edit_policies
-from ..policies import BASELINE, POLICY_FIELDS, POLICY_GROUPS, default_policy, policy_values
+from ..policies import BASELINE, POLICY_FIELDS, POLICY_GROUPS, default_policy, policy_display, policy_values
 from ..services import policies as services
 
 HISTORY_SHOWN = 12
@@ -34,8 +34,10 @@ def _comparison(default: QuotaPolicy, overrides: list[QuotaPolicy]) -> list[dict
         rows = []
         for name in names:
             base = getattr(default, name)
-            cells = [{"value": getattr(p, name), "differs": getattr(p, name) != base} for p in overrides]
-            rows.append({"name": name, "label": _label(name), "default": base, "cells": cells})
+            cells = [
+                {"value": policy_display(getattr(p, name)), "differs": getattr(p, name) != base} for p in overrides
+            ]
+            rows.append({"name": name, "label": _label(name), "default": policy_display(base), "cells": cells})
         groups.append({"key": key, "label": label, "rows": rows})
     return groups
 
@@ -55,7 +57,10 @@ def _history() -> list[dict]:
             previous = record.prev_record
             if previous is not None:
                 delta = record.diff_against(previous, included_fields=list(POLICY_FIELDS))
-                changes = [{"label": _label(c.field), "old": c.old, "new": c.new} for c in delta.changes]
+                changes = [
+                    {"label": _label(c.field), "old": policy_display(c.old), "new": policy_display(c.new)}
+                    for c in delta.changes
+                ]
         out.append(
             {
                 "when": record.history_date,

@@ -52,7 +52,7 @@ def _sampling(figures: MonthFigures) -> list:
         facts(
             [
                 (_("Estimate for all calls, from the random sample (weighted by 1/π)"), estimate),
-                (_("Targeted picks (top-up, follow-up, by hand), summarised apart"), mean_text(extra.targeted)),
+                (_("Targeted picks (top-up, follow-up, flagged, by hand), summarised apart"), mean_text(extra.targeted)),
             ]
         ),
     ]

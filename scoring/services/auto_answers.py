@@ -37,8 +37,8 @@ def auto_suggestions(evaluation: Evaluation) -> dict[int, auto.Suggestion]:
 
 def prefill_auto_answers(evaluation: Evaluation) -> int:
     """Write the suggestions as draft answers, for linked criteria not answered yet; the number
-    written. A suggestion with a moment in the call keeps its start as the answer's time, so ▶
-    plays the evidence."""
+    written. A suggestion with a moment in the call (the greeting said, the silence found) keeps
+    its start as the answer's time, so ▶ plays the evidence."""
     suggestions = auto_suggestions(evaluation)
     if not suggestions:
         return 0

@@ -37,6 +37,8 @@ from planning.routing import ROLES, largest_remainder
 from planning.selectors import done as done_sel
 
 AGENTS, WEEKS, CALLS = 36, 5, 20
+# Picks on top of an agent's weekly target: line top-ups, and flagged calls (test_flagged_stratum.py).
+EXTRA = (AssignmentReason.LINE_TOPUP, AssignmentReason.FLAGGED)
 User = get_user_model()
 
 
@@ -111,7 +113,8 @@ class SamplingOnSeedTests(TestCase):
         )
 
     def test_every_active_agent_with_enough_calls_has_their_target_between_3_and_10(self):
-        tiers, eligible, per_agent = self.tiers(), self.eligible_this_week(), self.per_agent()
+        tiers, eligible = self.tiers(), self.eligible_this_week()
+        per_agent = self.per_agent(self.week_primary().exclude(reason=AssignmentReason.FLAGGED))
         checked = 0
         for agent_id in Agent.objects.filter(active=True).values_list("pk", flat=True):
             target = tiers[agent_id].target
@@ -123,8 +126,9 @@ class SamplingOnSeedTests(TestCase):
         self.assertGreater(checked, AGENTS * 0.8)
 
     def test_an_at_risk_agent_gets_more_than_an_excellent_one(self):
-        tiers, eligible, per_agent = self.tiers(), self.eligible_this_week(), self.per_agent()
-        by_quota = self.per_agent(self.week_primary().exclude(reason=AssignmentReason.LINE_TOPUP))
+        tiers, eligible = self.tiers(), self.eligible_this_week()
+        per_agent = self.per_agent(self.week_primary().exclude(reason=AssignmentReason.FLAGGED))
+        by_quota = self.per_agent(self.week_primary().exclude(reason__in=EXTRA))
         at_risk = [a for a, t in tiers.items() if t.tier == Tier.AT_RISK and eligible[a] >= t.target]
         excellent = [a for a, t in tiers.items() if t.tier == Tier.EXCELLENT and eligible[a] >= t.target]
         self.assertTrue(at_risk and excellent, Counter(t.tier for t in tiers.values()))
@@ -272,7 +276,7 @@ class SamplingOnSeedTests(TestCase):
         self.assertEqual((run.runs, run.last_added), (2, 0))
 
     def test_run_sampling_plans_the_week_again_from_scratch(self):
-        quota = self.per_agent(self.week_primary().exclude(reason=AssignmentReason.LINE_TOPUP))
+        quota = self.per_agent(self.week_primary().exclude(reason__in=EXTRA))
         Assignment.objects.all().delete()
         SamplingRun.objects.all().delete()
         out = io.StringIO()
@@ -281,6 +285,6 @@ class SamplingOnSeedTests(TestCase):
 
         self.assertIn(f"Week {self.iso_week()} ", out.getvalue())
         # Another seed picks other calls, but every agent gets the same number by quota.
-        self.assertEqual(self.per_agent(self.week_primary().exclude(reason=AssignmentReason.LINE_TOPUP)), quota)
+        self.assertEqual(self.per_agent(self.week_primary().exclude(reason__in=EXTRA)), quota)
         self.assertFalse(Assignment.objects.filter(call__agent__user=F("evaluator")).exists())
         self.assertEqual(SamplingRun.objects.get(kind=SamplingKind.AGENT_WEEK).runs, 1)

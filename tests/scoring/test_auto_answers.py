@@ -213,6 +213,14 @@ class AgreementTests(ScoringPersonas):
         self.assertIsNotNone(row.precision_interval)
         self.assertFalse(row.trusted)  # 15 reviews < 20
 
+    def test_an_answer_left_without_a_value_counts_apart_not_as_a_failure(self):
+        # A linked criterion hidden by its condition is saved without a value: it says nothing.
+        hidden = Answer.objects.filter(evaluation=self.evaluations[0], criterion__text="Greeting")
+        hidden.update(value=None)
+        row = self.greeting_row()
+        self.assertEqual((row.n, row.not_applicable, row.both_pass), (14, 1, 7))
+        self.assertEqual(hidden.get().auto_outcome, "")
+
     def test_trusted_once_enough_reviews_agree_well_enough(self):
         policy = CalibrationPolicy.current()
         policy.auto_trust_reviews = 10

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from coaching import demo as coaching_demo
 from monitoring import demo as monitoring_demo
-from monitoring import demo_recordings, demo_zh
+from monitoring import demo_analysis, demo_recordings, demo_zh
 from planning import demo as planning_demo
 from qa_platform.models import LanguagePreference
 from reports import demo as reports_demo
@@ -94,6 +94,8 @@ class Command(BaseCommand):
                 )
             except monitoring_demo.DemoDataConflict as exc:
                 raise CommandError(f"{exc} seed_demo only loads into an empty database.") from exc
+            # Before scoring: the history's evaluations carry what the analysis suggested.
+            analysis = demo_analysis.seed_analysis(org)
             scoring = scoring_demo.seed_scoring(rng=rng, org=org, progress=self._progress_factory(verbosity))
             org.counts.update(scoring.counts)
             org.counts.update(calibration_demo.seed_calibration(rng=rng, org=org))
@@ -106,7 +108,7 @@ class Command(BaseCommand):
                     [LanguagePreference(user=user, language=demo_zh.LOCALE) for user in org.users.values()]
                 )
         if verbosity:
-            self._summary(org, time.monotonic() - started)
+            self._summary(org, time.monotonic() - started, analysis)
 
     def _progress_factory(self, verbosity: int) -> monitoring_demo.ProgressFactory:
         stream = getattr(self.stderr, "_out", sys.stderr)
@@ -119,7 +121,7 @@ class Command(BaseCommand):
 
         return factory
 
-    def _summary(self, org: monitoring_demo.DemoOrg, elapsed: float) -> None:
+    def _summary(self, org: monitoring_demo.DemoOrg, elapsed: float, analysis: demo_analysis.DemoAnalysis) -> None:
         out = self.stdout
         first, last = org.weeks[0], org.weeks[-1]
         out.write(
@@ -130,10 +132,13 @@ class Command(BaseCommand):
         for label, count in org.counts.items():
             out.write(f"  {label:<{width}}  {count:>9,}")
         spoken = sum(r.synthesized for r in org.recordings)
+        planted = sum(bool(r.events) for r in org.recordings)
+        megabytes = sum(r.size for r in org.recordings) / 1e6
         out.write(
-            f"  recordings: {spoken} spoken by espeak-ng, {len(org.recordings) - spoken} generated tones, "
-            f"under {demo_recordings.POOL_DIR}/"
+            f"  recordings: {spoken} spoken by espeak-ng, {len(org.recordings) - spoken} speech-like stand-ins "
+            f"({planted} with planted events; two channels, {megabytes:.1f} MB), under {demo_recordings.POOL_DIR}/"
         )
+        out.write(f"  automatic QA: {analysis.summary()}")
         agent = org.demo_agent
         supervised = ", ".join(
             team.name for team in org.teams if org.users["supervisor"] in org.team_supervisors[team.pk]
