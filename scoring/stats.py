@@ -88,8 +88,9 @@ class KappaResult:
 def cohen_kappa(table: Sequence[Sequence[int]], confidence: float = 0.95) -> KappaResult:
     """Cohen's kappa from a k × k table of counts (rows: rater A's category, columns: rater
     B's), with the large-sample interval of Fleiss, Cohen and Everitt (1969). Undefined (None)
-    without items, and when chance agreement is 1 (both raters always gave the same single
-    category: agreement is then no evidence of skill)."""
+    without items, and when either rater gave the same category every time (a rule that never
+    fails): kappa is then 0 by its formula whatever the other rater did, which says nothing about
+    how well the two agree."""
     counts = np.asarray(table, dtype=float)
     n = int(counts.sum())
     if n == 0:
@@ -98,7 +99,7 @@ def cohen_kappa(table: Sequence[Sequence[int]], confidence: float = 0.95) -> Kap
     rows, cols = p.sum(axis=1), p.sum(axis=0)
     po = float(np.trace(p))
     pe = float(rows @ cols)
-    if pe >= 1.0:
+    if pe >= 1.0 or np.count_nonzero(rows) < 2 or np.count_nonzero(cols) < 2:
         return KappaResult(n, po, pe, None, None, None)
     kappa = (po - pe) / (1 - pe)
     diag = np.diag(p)

@@ -69,9 +69,11 @@ class KappaTests(SimpleTestCase):
         self.assertAlmostEqual(r.high, 0.7770528114707517)
         self.assertEqual(r.n, 152)
 
-    def test_kappa_is_undefined_without_items_or_when_everyone_always_says_the_same(self):
+    def test_kappa_is_undefined_without_items_or_when_one_side_always_says_the_same(self):
         self.assertIsNone(cohen_kappa([[0, 0], [0, 0]]).kappa)
         self.assertIsNone(cohen_kappa([[30, 0], [0, 0]]).kappa)
+        self.assertIsNone(cohen_kappa([[20, 5], [0, 0]]).kappa)  # the rule never failed: nothing to measure
+        self.assertIsNone(cohen_kappa([[20, 0], [6, 0]]).kappa)  # the person never failed one
         self.assertEqual(cohen_kappa([[12, 0], [0, 9]]).kappa, 1.0)
 
 
