@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -341,6 +342,11 @@ class Evaluation(models.Model):
             ),
         ]
         indexes = [
+            # The evaluation list's default order (selectors.EVALUATION_SORTS "-date"): a page of
+            # the newest is read from the index instead of sorting the table.
+            models.Index(
+                Coalesce("submitted_at", "created_at").desc(), F("id").desc(), name="evaluation_list_newest"
+            ),
             models.Index(fields=["agent", "status", "submitted_at"]),
             models.Index(fields=["evaluator", "status"]),
             models.Index(fields=["status", "feedback_due_at"]),

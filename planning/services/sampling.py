@@ -54,11 +54,17 @@ from ..strata import SamplingReport, stratified_pick
 BULK = 2_000
 
 
-def eligible_calls(*, start: dt.datetime, end: dt.datetime, policies: PolicyBook) -> list[dict]:
+def eligible_calls(
+    *, start: dt.datetime, end: dt.datetime, policies: PolicyBook, lines: list[int] | None = None
+) -> list[dict]:
     """Calls in [start, end) with a recording, long enough, not on a private line, by an active
-    agent, not evaluated (regular or calibration) and not already assigned: one query."""
+    agent, not evaluated (regular or calibration) and not already assigned (only `lines`' calls,
+    when given): one query."""
+    qs = Call.objects.filter(start_time__gte=start, start_time__lt=end, agent__active=True)
+    if lines is not None:
+        qs = qs.filter(line_of_business__in=lines)
     qs = (
-        Call.objects.filter(start_time__gte=start, start_time__lt=end, agent__active=True)
+        qs
         .exclude(recording="")
         .filter(talk_seconds__gte=policies.min_talk_floor)
         .exclude(active_private_line_exists())

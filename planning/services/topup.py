@@ -125,8 +125,22 @@ def topup_line_month(
         policies = PolicyBook()
         full_start, full_end = month_bounds(month_start)
         counts = line_month_counts(full_start, full_end)
-        calls = eligible_calls(start=start, end=end, policies=policies)
         done = done_by_line(full_start, full_end)
+        # Which lines are short is known from two aggregates; only their calls are read (none
+        # at all in the usual month, when agent quotas alone cover every line). Lines that need
+        # nothing never draw, so the picks are the same as drawing over every line's calls.
+        needs: dict[int, int] = {}
+        for line_id in LineOfBusiness.objects.filter(active=True).order_by("pk").values_list("pk", flat=True):
+            report.units += 1
+            policy = policies.for_line(line_id)
+            have = counts.get(line_id, 0) + done.get(line_id, 0)
+            need = min(policy.line_month_floor, policy.line_month_cap) - have
+            if need > 0:
+                needs[line_id] = need
+        if not needs:
+            finish_run(run, report, started)
+            return report
+        calls = eligible_calls(start=start, end=end, policies=policies, lines=list(needs))
         # A top-up never takes an agent past the largest weekly target in any week: it covers the
         # line, it does not pile onto one person. Counted per week of the calls (a month-to-date
         # count would shut out everyone after a week or two, leaving small lines uncovered), over
@@ -151,13 +165,8 @@ def topup_line_month(
         period_start = monday(timezone.localtime(end - dt.timedelta(seconds=1)).date())
         router = Router(period_start, policies)
         drawn: list[tuple] = []
-        for line_id in LineOfBusiness.objects.filter(active=True).order_by("pk").values_list("pk", flat=True):
-            report.units += 1
+        for line_id, need in needs.items():
             policy = policies.for_line(line_id)
-            have = counts.get(line_id, 0) + done.get(line_id, 0)
-            need = min(policy.line_month_floor, policy.line_month_cap) - have
-            if need <= 0:
-                continue
             frame = by_line.get(line_id, [])
             if len(frame) < need:
                 report.units_short += 1
