@@ -161,3 +161,19 @@ def test_a_line_top_up_follows_the_routing_rules(center, small_line):
     assert not Assignment.objects.filter(call__agent__user=F("evaluator")).exists()
     for a in topups.filter(evaluator_role="supervisor"):
         assert a.evaluator == center.sup_a
+
+
+def test_a_month_where_no_line_is_short_reads_no_call(center):
+    """Agent quotas alone cover the billing line: the top-up runs its aggregates and stops,
+    without reading the month's calls (issue 14: only short lines' calls are read)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planning.services.topup import topup_line_month
+
+    plan()
+    with CaptureQueriesContext(connection) as queries:
+        report = topup_line_month(month_start=WEEK.replace(day=1), until=WEEK + dt.timedelta(days=7), seed=0)
+    assert report.added == 0 and report.eligible_calls == 0
+    reads_calls = [q["sql"] for q in queries if 'FROM "monitoring_call"' in q["sql"] and "recording" in q["sql"]]
+    assert reads_calls == []
