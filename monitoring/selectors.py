@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qa_platform.roles import CENTER_WIDE_ROLES, HR, SUPERVISOR, user_roles
@@ -155,20 +155,64 @@ def _call_stats(prefix: str = "") -> dict:
     }
 
 
+_CELL_KEYS = ("line_of_business__code", "line_of_business__name", "shift__code", "shift__name", "direction")
+
+
+_SUMMED = ("calls", "recorded", "talk_sum", "handle_sum", "csat_sum", "surveyed")
+
+
+def _rolled_up(cells: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """The overview's figures grouped by `keys` (or one total for no keys), added up from the
+    month's cells: counts and sums add, and each average is its sum over its count."""
+    groups: dict[tuple, dict] = {}
+    for cell in cells:
+        group = groups.setdefault(
+            tuple(cell[k] for k in keys), {**{k: cell[k] for k in keys}, **dict.fromkeys(_SUMMED, 0)}
+        )
+        for name in _SUMMED:
+            group[name] += cell[name] or 0
+    out = []
+    for group in groups.values():
+        calls, surveyed = group["calls"], group["surveyed"]
+        row = {k: group[k] for k in (*keys, "calls", "recorded", "surveyed")}
+        row["avg_talk"] = group["talk_sum"] / calls if calls else None
+        row["avg_handle"] = group["handle_sum"] / calls if calls else None
+        row["avg_csat"] = group["csat_sum"] / surveyed if surveyed else None
+        out.append(row)
+    return out
+
+
+def _by_name(rows: list[dict], name: str) -> list[dict]:
+    """In name order, a row without a name (no shift) first."""
+    return sorted(rows, key=lambda r: (r[name] is not None, r[name] or ""))
+
+
 def center_overview(*, period: Period) -> dict:
-    calls = Call.objects.filter(start_time__gte=period.start, start_time__lt=period.end)
-    by_line = list(
-        calls.values("line_of_business__code", "line_of_business__name")
-        .annotate(**_call_stats())
-        .order_by("line_of_business__name")
+    """The month's calls by line, shift and direction, and in total: one scan of the month's
+    calls grouped by line × shift × direction (a few dozen cells), rolled up here, instead of a
+    scan per grouping. The same figures on SQLite and PostgreSQL (no GROUPING SETS needed)."""
+    cells = list(
+        Call.objects.filter(start_time__gte=period.start, start_time__lt=period.end)
+        .values(*_CELL_KEYS)
+        .annotate(
+            calls=Count("id"),
+            recorded=Count("id", filter=~Q(recording="")),
+            talk_sum=Sum("talk_seconds"),
+            handle_sum=Sum(F("talk_seconds") + F("hold_seconds") + F("acw_seconds")),
+            csat_sum=Sum("csat"),
+            surveyed=Count("csat"),
+        )
+        .order_by()
     )
-    by_shift = list(calls.values("shift__code", "shift__name").annotate(**_call_stats()).order_by("shift__name"))
-    by_direction = list(calls.values("direction").annotate(**_call_stats()).order_by("direction"))
-    totals = calls.aggregate(**_call_stats())
+    [totals] = _rolled_up(cells, ()) or [
+        {"calls": 0, "recorded": 0, "surveyed": 0, "avg_talk": None, "avg_handle": None, "avg_csat": None}
+    ]
     return {
-        "by_line": by_line,
-        "by_shift": by_shift,
-        "by_direction": by_direction,
+        "by_line": _by_name(
+            _rolled_up(cells, ("line_of_business__code", "line_of_business__name")), "line_of_business__name"
+        ),
+        "by_shift": _by_name(_rolled_up(cells, ("shift__code", "shift__name")), "shift__name"),
+        "by_direction": sorted(_rolled_up(cells, ("direction",)), key=lambda r: r["direction"]),
         "totals": totals,
         "agents_active": Agent.objects.filter(active=True).count(),
         "teams": Team.objects.count(),
