@@ -178,6 +178,11 @@ def server(tmp_path_factory):
         _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# CPython 3.11's spurious SystemError from ast.parse under threads (gh-106905, fixed in later
+# releases), met inside hypothesis while it describes a lambda for a strategy's repr.
+TOOL_CRASH = "AST constructor recursion depth mismatch"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_answers_as_its_schema_says(server, role, tmp_path):
     schemathesis = Path(sys.executable).with_name("schemathesis")
@@ -197,6 +202,13 @@ def test_the_api_answers_as_its_schema_says(server, role, tmp_path):
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     output = result.stdout + result.stderr
     summary = output[output.find("=== SUMMARY") :] if "=== SUMMARY" in output else output[-4000:]
+    if result.returncode != 0 and TOOL_CRASH in output and "Failures" not in summary:
+        # The fuzzer itself crashed (not the API: no failure found), on a CPython 3.11 bug its
+        # worker threads can hit: run it once more. A second crash, or any failure, still fails.
+        print(f"schemathesis as {role} crashed on {TOOL_CRASH!r} (CPython gh-106905); running it again")
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+        output = result.stdout + result.stderr
+        summary = output[output.find("=== SUMMARY") :] if "=== SUMMARY" in output else output[-4000:]
     print(f"schemathesis as {role}:\n{summary}")
     assert result.returncode == 0, (
         f"schemathesis as {role} found problems:\n{output[-30000:]}\n--- server log ---\n{server.log_tail()}"
