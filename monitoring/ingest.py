@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .models import Agent, Call, Direction, LineOfBusiness, Shift, validate_transcript
-from .validators import validate_call_key
+from .validators import CALL_KEY_PATTERN, validate_call_key
 
 REQUIRED_FIELDS = ("external_id", "agent", "line_of_business", "direction", "start_time", "talk_seconds")
 OPTIONAL_FIELDS = (
@@ -33,7 +34,15 @@ OPTIONAL_FIELDS = (
     "transcript",
 )
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+KNOWN_FIELDS = frozenset(ALL_FIELDS)
 DEFAULT_SOURCE = "default"
+# A line break, tab or other C0 control character anywhere in a text cell.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f]")
+SOURCE_MAX_LENGTH = Call._meta.get_field("source").max_length
+EXTERNAL_ID_MAX_LENGTH = Call._meta.get_field("external_id").max_length
+DIRECTIONS = frozenset(Direction.values)
+# The validator's own pattern, matched here first: only a key it refuses pays for the validator.
+CALL_KEY = re.compile(CALL_KEY_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -52,28 +61,39 @@ class Lookups:
     lines: dict[str, LineOfBusiness]
     shifts: list[Shift]
 
+    def __post_init__(self):
+        # Highest priority first, once per batch rather than once per row.
+        self.shifts = sorted(self.shifts, key=lambda s: -s.priority)
+
     @classmethod
     def for_rows(cls, rows: list[dict]) -> Lookups:
         employee_ids = {str(r.get("agent", "")).strip() for r in rows if isinstance(r, dict)}
-        agents = Agent.objects.select_related("team__site").filter(employee_id__in=employee_ids)
+        return cls._load(Agent.objects.filter(employee_id__in=employee_ids))
+
+    @classmethod
+    def load_all(cls) -> Lookups:
+        """Every agent, line and shift (a center has thousands of agents at most): for a file
+        read as a stream, whose agents are not known in advance."""
+        return cls._load(Agent.objects.all())
+
+    @classmethod
+    def _load(cls, agents) -> Lookups:
         return cls(
-            agents={a.employee_id: a for a in agents},
+            agents={a.employee_id: a for a in agents.select_related("team__site")},
             lines={lob.code: lob for lob in LineOfBusiness.objects.all()},
             shifts=list(Shift.objects.all()),
         )
 
 
-@dataclass
-class ValidatedBatch:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
 def derive_shift(start_time: dt.datetime, shifts: list[Shift], tz_name: str | None = None) -> Shift | None:
     """The shift whose window holds the call's local start time (highest priority first)."""
-    tz = zoneinfo.ZoneInfo(tz_name or settings.TIME_ZONE)
-    local = timezone.localtime(start_time, tz).time()
-    for shift in sorted(shifts, key=lambda s: -s.priority):
+    return derive_shift_sorted(start_time, sorted(shifts, key=lambda s: -s.priority), tz_name)
+
+
+def derive_shift_sorted(start_time: dt.datetime, shifts: list[Shift], tz_name: str | None = None) -> Shift | None:
+    """`derive_shift` for shifts already sorted highest priority first (Lookups.shifts)."""
+    local = start_time.astimezone(zoneinfo.ZoneInfo(tz_name or settings.TIME_ZONE)).time()
+    for shift in shifts:
         if shift.contains(local):
             return shift
     return None
@@ -129,21 +149,21 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
     errors: list[RowError] = []
     if not isinstance(raw, dict):
         return None, [RowError(row, "non_field_errors", _("Each row must be an object."))]
-    unknown = set(raw) - set(ALL_FIELDS)
-    for name in sorted(unknown):
-        errors.append(RowError(row, name, _("Unknown field.")))
+    if not KNOWN_FIELDS.issuperset(raw):
+        for name in sorted(set(raw) - KNOWN_FIELDS):
+            errors.append(RowError(row, name, _("Unknown field.")))
 
     def text(name: str, max_length: int, required: bool = False, validator=None) -> str:
         value = raw.get(name)
         value = "" if value is None else str(value).strip()
-        if any(ord(ch) < 32 for ch in value):
+        if CONTROL_CHARACTERS.search(value):
             errors.append(RowError(row, name, _("Contains a line break or another control character.")))
             return ""
         if required and not value:
             errors.append(RowError(row, name, _("This field is required.")))
         elif len(value) > max_length:
             errors.append(RowError(row, name, _("Longer than %(n)s characters.") % {"n": max_length}))
-        elif value and validator is not None:
+        elif value and validator is not None and not (validator is validate_call_key and CALL_KEY.match(value)):
             try:
                 validator(value)
             except ValidationError as exc:
@@ -151,10 +171,8 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
         return value
 
     # The call's key: the model fields' own character set (monitoring/validators.py).
-    source = text("source", Call._meta.get_field("source").max_length, validator=validate_call_key) or DEFAULT_SOURCE
-    external_id = text(
-        "external_id", Call._meta.get_field("external_id").max_length, required=True, validator=validate_call_key
-    )
+    source = text("source", SOURCE_MAX_LENGTH, validator=validate_call_key) or DEFAULT_SOURCE
+    external_id = text("external_id", EXTERNAL_ID_MAX_LENGTH, required=True, validator=validate_call_key)
     employee_id = text("agent", 32, required=True)
     agent = lookups.agents.get(employee_id)
     if employee_id and agent is None:
@@ -164,7 +182,7 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
     if lob_code and lob is None:
         errors.append(RowError(row, "line_of_business", _("No line of business with code '%(v)s'.") % {"v": lob_code}))
     direction = text("direction", 8, required=True).lower()
-    if direction and direction not in Direction.values:
+    if direction and direction not in DIRECTIONS:
         errors.append(RowError(row, "direction", _("'%(v)s' is not one of inbound, outbound.") % {"v": direction}))
     start = _parse_start(raw.get("start_time"), errors, row)
     talk = _int(raw.get("talk_seconds"), "talk_seconds", errors, row, required=True, lo=0, hi=86_400)
@@ -206,30 +224,8 @@ def validate_row(raw: Any, row: int, lookups: Lookups) -> tuple[dict | None, lis
     }
     if errors:
         return None, errors
-    values["shift"] = derive_shift(start, lookups.shifts, agent.team.site.timezone)
+    values["shift"] = derive_shift_sorted(start, lookups.shifts, agent.team.site.timezone)
     return values, []
-
-
-def validate_rows(rows: list[Any], *, row_numbers: list[int] | None = None) -> ValidatedBatch:
-    """Validate a batch; rows are numbered from 1 unless `row_numbers` (CSV line numbers) says."""
-    batch = ValidatedBatch()
-    lookups = Lookups.for_rows(rows)
-    seen: dict[tuple[str, str], int] = {}
-    for offset, raw in enumerate(rows):
-        number = row_numbers[offset] if row_numbers else offset + 1
-        values, errors = validate_row(raw, number, lookups)
-        if errors:
-            batch.errors.extend(errors)
-            continue
-        key = (values["source"], values["external_id"])
-        if key in seen:
-            batch.errors.append(
-                RowError(number, "external_id", _("Duplicates row %(n)s of this batch.") % {"n": seen[key]})
-            )
-            continue
-        seen[key] = number
-        batch.rows.append(values)
-    return batch
 
 
 UPSERT_UPDATE_FIELDS = [

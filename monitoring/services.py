@@ -16,11 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ingest, services_analytics
+from . import ingest, ingest_copy, services_analytics
 from .models import Call, ListenLog, Shift
 from .selectors import is_private_line
 
-UPSERT_BATCH_SIZE = 2_000
 # Audio kinds accepted for recordings, by sniffed MIME type (the declared type is not trusted).
 ALLOWED_RECORDING_TYPES = {
     "audio/x-wav": "wav",
@@ -58,29 +57,13 @@ def calls_upsert(*, rows: list, row_numbers: list[int] | None = None) -> UpsertR
     """Insert or update calls keyed on (source, external_id); all rows or none.
 
     Idempotent: the same batch twice leaves the same rows. Any invalid row rejects the whole
-    batch with every error listed (row, field, reason).
+    batch with every error listed (row, field, reason). On PostgreSQL the rows go through COPY
+    and one INSERT … ON CONFLICT (monitoring/ingest_copy.py).
     """
-    batch = ingest.validate_rows(rows, row_numbers=row_numbers)
-    if batch.errors:
-        raise CallImportError(batch.errors)
-    keys = {(r["source"], r["external_id"]) for r in batch.rows}
-    created = updated = 0
-    with transaction.atomic():
-        existing = _existing_keys(keys)
-        updated = len(existing)
-        created = len(keys) - updated
-        calls = ingest.build_calls(batch.rows)
-        for start in range(0, len(calls), UPSERT_BATCH_SIZE):
-            Call.objects.bulk_create(
-                calls[start : start + UPSERT_BATCH_SIZE],
-                update_conflicts=True,
-                unique_fields=["source", "external_id"],
-                update_fields=ingest.UPSERT_UPDATE_FIELDS,
-            )
-        if settings.CALL_ANALYSIS_AFTER_INGEST:
-            # Calls with a transcript are analysed now; recordings when they are attached.
-            services_analytics.enqueue_analysis(c.pk for c in calls if c.pk and c.transcript)
-    return UpsertResult(created=created, updated=updated)
+    numbers = row_numbers or range(1, len(rows) + 1)
+    return ingest_copy.ingest_rows(
+        zip(rows, numbers, strict=True), ingest.Lookups.for_rows(rows), chunk_rows=max(1_000, len(rows) // 4)
+    )
 
 
 def _existing_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -108,7 +91,7 @@ def calls_import_csv(*, stream: io.TextIOBase) -> UpsertResult:
         return _import_rows(reader)
     except csv.Error as exc:
         raise CallImportError(
-            [ingest.RowError(reader.line_num, "file", _("Not valid CSV: %(e)s") % {"e": exc})]
+            [ingest.RowError(reader.reader.line_num, "file", _("Not valid CSV: %(e)s") % {"e": exc})]
         ) from None
 
 
@@ -117,6 +100,12 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 
 def _import_rows(reader: csv.DictReader) -> UpsertResult:
+    return ingest_copy.ingest_rows(_csv_rows(reader), ingest.Lookups.load_all(), max_errors=ingest_copy.MAX_FILE_ERRORS)
+
+
+def _csv_rows(reader: csv.DictReader) -> Iterator[tuple[dict, int]]:
+    """The file's rows, one at a time, each with its line number (where a row ends, for a
+    quoted multi-line cell); a broken header or row stops the import with that error alone."""
     if not reader.fieldnames:
         raise CallImportError([ingest.RowError(1, "header", _("The file is empty or has no header row."))])
     header = [h.strip() for h in reader.fieldnames]
@@ -126,27 +115,28 @@ def _import_rows(reader: csv.DictReader) -> UpsertResult:
         errors = [ingest.RowError(1, f, _("Required column is missing.")) for f in missing]
         errors += [ingest.RowError(1, f, _("Unknown column.")) for f in unknown]
         raise CallImportError(errors)
-    reader.fieldnames = header
-    rows, numbers = [], []
-    for raw in reader:
-        if len(rows) >= settings.CALL_IMPORT_MAX_ROWS:
+    cells_of = reader.reader  # the rows after the header as lists: DictReader's dicts cost more
+    count, width = 0, len(header)
+    for cells in cells_of:
+        if not cells:
+            continue  # a blank line, as DictReader skips it
+        if count >= settings.CALL_IMPORT_MAX_ROWS:
             raise CallImportError(
                 [
                     ingest.RowError(
-                        reader.line_num,
+                        cells_of.line_num,
                         "file",
                         _("More than %(n)s rows; split the file.") % {"n": settings.CALL_IMPORT_MAX_ROWS},
                     )
                 ]
             )
-        if None in raw:
-            raise CallImportError([ingest.RowError(reader.line_num, "row", _("More cells than header columns."))])
-        rows.append({k: v for k, v in raw.items() if v not in (None, "")})
-        numbers.append(reader.line_num)
-    if not rows:
+        if len(cells) > width:
+            raise CallImportError([ingest.RowError(cells_of.line_num, "row", _("More cells than header columns."))])
+        count += 1
+        # Empty cells are absent fields; a short row lacks its last fields.
+        yield {name: value for name, value in zip(header, cells, strict=False) if value}, cells_of.line_num
+    if not count:
         raise CallImportError([ingest.RowError(2, "file", _("The file has a header but no rows."))])
-    # Errors name the file's line number (where a row ends, for a quoted multi-line cell).
-    return calls_upsert(rows=rows, row_numbers=numbers)
 
 
 def calls_rederive_shifts(*, since: dt.datetime | None = None) -> int:

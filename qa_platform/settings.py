@@ -406,7 +406,10 @@ FEEDBACK_SLA_HOURS = env.int("FEEDBACK_SLA_HOURS", default=4)
 CALL_ANALYSIS_AFTER_INGEST = env.bool("CALL_ANALYSIS_AFTER_INGEST", default=True)
 RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-CALL_IMPORT_MAX_ROWS = env.int("CALL_IMPORT_MAX_ROWS", default=100_000)
+# Call files stream in chunks (monitoring/ingest_copy.py), so their cap is high; a roster is
+# read whole and keeps a small one.
+CALL_IMPORT_MAX_ROWS = env.int("CALL_IMPORT_MAX_ROWS", default=10_000_000)
+ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=100_000)
 
 LOGGING = {
     "version": 1,

@@ -103,8 +103,8 @@ def _read(reader: csv.DictReader, required, optional) -> tuple[list[str], list]:
     reader.fieldnames = header
     rows = []
     for raw in reader:
-        if len(rows) >= settings.CALL_IMPORT_MAX_ROWS:
-            message = _("More than %(n)s rows; split the file.") % {"n": settings.CALL_IMPORT_MAX_ROWS}
+        if len(rows) >= settings.ROSTER_IMPORT_MAX_ROWS:
+            message = _("More than %(n)s rows; split the file.") % {"n": settings.ROSTER_IMPORT_MAX_ROWS}
             raise RosterImportError([RowError(reader.line_num, "file", message)])
         if None in raw:
             raise RosterImportError([RowError(reader.line_num, "row", _("More cells than header columns."))])
