@@ -145,6 +145,17 @@ benchmark: install
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(BENCH_POSTGRES_URL)" 2>/dev/null; then \
 		$(PY) benchmarks/bench_sampling.py --agents $(BENCH_AGENTS) --postgres "$(BENCH_POSTGRES_URL)"; \
 	else echo "benchmark: no PostgreSQL at $(BENCH_POSTGRES_URL); PostgreSQL run skipped"; fi
+	$(MAKE) bench-paths
+
+# Hot paths beside hand-written SQL (benchmarks/README.md): run_sampling, evaluation submit,
+# quota progress page and API, center overview, evaluations API list; BENCH_AGENTS sizes, SQLite then
+# PostgreSQL (skipped when BENCH_POSTGRES_URL's server does not answer). One Markdown table per backend.
+.PHONY: bench-paths
+bench-paths: install
+	$(PY) benchmarks/bench_paths.py --agents $(BENCH_AGENTS)
+	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(BENCH_POSTGRES_URL)" 2>/dev/null; then \
+		$(PY) benchmarks/bench_paths.py --agents $(BENCH_AGENTS) --postgres "$(BENCH_POSTGRES_URL)"; \
+	else echo "bench-paths: no PostgreSQL at $(BENCH_POSTGRES_URL); PostgreSQL run skipped"; fi
 
 # Report generation benchmark (benchmarks/README.md): a month's team reports, then all of them, each
 # by ONE reports.generate_month task on a real Celery worker (prefork, 2 processes, a queue of its own

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import BASE_DIR, forget_last_week_plan, seed_center, setup_django, throwaway_database  # noqa: E402
+
+__all__ = ["throwaway_database"]  # bench_dashboard.py and bench_reports.py import it from here
 
 
 def main() -> int:
@@ -67,52 +67,11 @@ def main() -> int:
     return 0
 
 
-class throwaway_database:
-    """A fresh database URL for one child run, removed afterwards."""
-
-    def __init__(self, postgres: str | None):
-        self.postgres = postgres
-        self.tmp = None
-        self.name = None
-
-    def __enter__(self) -> str:
-        if not self.postgres:
-            self.tmp = tempfile.TemporaryDirectory(prefix="qa-bench-")
-            return f"sqlite:///{self.tmp.name}/bench.sqlite3"
-        self.name = f"qa_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self._admin(f'CREATE DATABASE "{self.name}"')
-        parts = urlsplit(self.postgres)
-        return urlunsplit(parts._replace(path=f"/{self.name}"))
-
-    def __exit__(self, *exc) -> None:
-        if self.tmp:
-            self.tmp.cleanup()
-        if self.name:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        parts = urlsplit(self.postgres)
-        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-            conn.execute(sql)
-
-
 def child(args) -> int:
     """One size, in this process: migrate, seed, forget the last week's plan, measure it."""
-    media = tempfile.mkdtemp(prefix="qa-bench-media-")
-    os.environ.update(
-        DATABASE_URL=args.child,
-        MEDIA_ROOT=media,
-        DJANGO_SETTINGS_MODULE="qa_platform.settings",
-        REDIS_URL="",  # tasks eager, no broker: only the database is measured
-    )
-    sys.path.insert(0, str(BASE_DIR))
+    setup_django(args.child)
     import io
 
-    import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -122,26 +81,10 @@ def child(args) -> int:
     from planning.models import SamplingKind, SamplingRun
 
     agents = args.agents[0]
-    call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    call_command(
-        "seed_demo",
-        agents=agents,
-        weeks=args.weeks,
-        calls_per_agent_week=args.calls_per_agent_week,
-        seed=args.seed,
-        verbosity=0,
+    seed_seconds = seed_center(
+        agents=agents, weeks=args.weeks, seed=args.seed, calls_per_agent_week=args.calls_per_agent_week
     )
-    seed_seconds = time.monotonic() - started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would have by the time a weekly job runs
-    week = SamplingRun.objects.get(kind=SamplingKind.AGENT_WEEK).period_start
-    seeded_plan = Assignment.objects.count()
-    Assignment.objects.all().delete()
-    SamplingRun.objects.all().delete()
-    year, number, _ = week.isocalendar()
-    iso_week = f"{year}-W{number:02d}"
+    week, iso_week, seeded_plan = forget_last_week_plan()
 
     def measure():
         out = io.StringIO()
