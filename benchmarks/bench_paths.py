@@ -25,7 +25,7 @@ of its own on that database, so its peak RSS is its own (Django, the path and it
 Requests go through Django's test client in-process, `--repeat` times after one warm-up (median,
 p95, requests/s of the sequential run); SQL runs `--repeat` times through Django's connection
 (median). Queries are those of one request (CaptureQueriesContext). The parent prints one Markdown
-table. import_calls has a marked slot, not measured (being reworked). See .notes/readme_bench_paths.md.
+table. import_calls has a marked slot, not measured (being reworked). See benchmarks/README.md.
 """
 
 from __future__ import annotations
