@@ -107,7 +107,7 @@ integration: install
 		$(PY) -m pytest -m integration tests/integration $(PYTEST_ARGS)
 
 # The API fuzz run alone: gunicorn on a throwaway PostgreSQL database, schemathesis as manager and
-# as agent (tests/integration/test_schemathesis.py; QA_FUZZ_EXAMPLES=25 examples per operation).
+# as agent (tests/integration/test_schemathesis.py; QA_FUZZ_EXAMPLES=15 examples per operation by default).
 api-fuzz: install
 	QA_INTEGRATION=1 DATABASE_URL="$(INTEGRATION_DATABASE_URL)" REDIS_URL="$(INTEGRATION_REDIS_URL)" \
 		$(PY) -m pytest -m integration tests/integration/test_schemathesis.py $(PYTEST_ARGS)
